@@ -1,0 +1,60 @@
+"""compliance users create|list"""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+from compliance.auth import services
+from compliance.auth.models import Role
+from compliance.errors import DomainError
+from compliance.extensions import db
+from compliance.i18n import LANGUAGES
+from compliance.members.cli import split_flags
+from compliance.members.services import member_by_code
+
+users_cli = AppGroup("users", help="User accounts.")
+
+
+@users_cli.command("create")
+@click.option("--email", required=True)
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--member", "member_code", help="The member's code (member roles only).")
+@click.option("--name", default="", help="Full name (defaults to the e-mail address).")
+@click.option("--language", type=click.Choice(LANGUAGES), default=None)
+@click.option("--assign", multiple=True, help="Member codes a consultant is assigned to.")
+@click.option("--password", envvar="COMPLIANCE_NEW_PASSWORD", default=None,
+              help="Initial password (or COMPLIANCE_NEW_PASSWORD); generated when absent.")
+def create(email: str, role: str, member_code: str | None, name: str, language: str | None,
+           assign: tuple[str, ...], password: str | None) -> None:
+    """Create a user account and print its initial password once."""
+    member = None
+    if member_code:
+        member = member_by_code(member_code)
+        if member is None:
+            raise click.ClickException(f"no member with the code {member_code}")
+    assigned = []
+    for code in split_flags(assign):
+        found = member_by_code(code)
+        if found is None:
+            raise click.ClickException(f"no member with the code {code}")
+        assigned.append(found)
+    try:
+        user, initial = services.create_user(email=email, name=name, role=role, member=member,
+                                             password=password, locale=language,
+                                             assigned_members=assigned)
+    except DomainError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc.message)) from None
+    db.session.commit()
+    click.echo(f"created {user.role} {user.email}")
+    if not password:
+        click.echo(f"initial password: {initial}")
+
+
+@users_cli.command("list")
+def list_() -> None:
+    """List the user accounts."""
+    for user in db.session.scalars(services.users_query()):
+        member = user.member.code if user.member else "-"
+        click.echo(f"{user.email}\t{user.role}\t{member}\t{'active' if user.active else 'off'}")

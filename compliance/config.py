@@ -1,0 +1,139 @@
+"""Settings read from the environment.
+
+Every setting is checked once, at start-up; a wrong or missing one raises
+:class:`ConfigError` whose message is the single line shown to the operator.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from email.utils import parseaddr
+from pathlib import Path
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+ENVIRONMENTS = ("development", "production")
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off", ""}
+
+
+class ConfigError(Exception):
+    """A setting is wrong or missing; the message names it."""
+
+
+def load_settings(environ: Mapping[str, str], instance_path: Path) -> dict[str, object]:
+    """Return the Flask config for ``environ``, creating instance files as needed."""
+    env = environ.get("COMPLIANCE_ENV", "production").strip() or "production"
+    if env not in ENVIRONMENTS:
+        raise ConfigError(
+            f"COMPLIANCE_ENV={env!r} is not valid: use one of {', '.join(ENVIRONMENTS)}"
+        )
+    development = env == "development"
+    settings: dict[str, object] = {
+        "COMPLIANCE_ENV": env,
+        "SECRET_KEY": _secret_key(environ, instance_path, development),
+        "SQLALCHEMY_DATABASE_URI": database_url(
+            environ.get("DATABASE_URL") or f"sqlite:///{instance_path / 'compliance.db'}"
+        ),
+        "EVIDENCE_DIR": str(Path(environ.get("EVIDENCE_DIR") or instance_path / "evidence")),
+        "MAX_UPLOAD_MB": _int(environ, "MAX_UPLOAD_MB", 20, 1, 1024),
+        "SESSION_COOKIE_SECURE": _bool(environ, "SESSION_COOKIE_SECURE", not development),
+        "REMEMBER_COOKIE_SECURE": _bool(environ, "SESSION_COOKIE_SECURE", not development),
+    }
+    settings.update(_smtp(environ))
+    return settings
+
+
+def database_url(raw: str) -> str:
+    """Check a database URL and name the psycopg 3 driver explicitly for PostgreSQL."""
+    raw = raw.strip()
+    if raw.startswith("postgres://"):
+        raw = "postgresql://" + raw.removeprefix("postgres://")
+    try:
+        url = make_url(raw)
+    except ArgumentError:
+        raise ConfigError(f"DATABASE_URL {raw!r} is not a database URL") from None
+    if url.get_backend_name() == "postgresql":
+        if url.get_driver_name() not in ("psycopg", ""):
+            raise ConfigError("DATABASE_URL must use the psycopg driver: postgresql+psycopg://...")
+        url = url.set(drivername="postgresql+psycopg")
+    elif url.get_backend_name() != "sqlite":
+        raise ConfigError(
+            f"DATABASE_URL uses {url.get_backend_name()!r}: only sqlite and postgresql are supported"
+        )
+    return url.render_as_string(hide_password=False)
+
+
+def _secret_key(environ: Mapping[str, str], instance_path: Path, development: bool) -> str:
+    key = environ.get("SECRET_KEY", "").strip()
+    if key:
+        if len(key) < 32:
+            raise ConfigError("SECRET_KEY is too short: use at least 32 random characters")
+        return key
+    if not development:
+        raise ConfigError(
+            "SECRET_KEY is not set: it is required when COMPLIANCE_ENV is production"
+        )
+    # Development: one random key, generated once and kept with the instance data.
+    path = instance_path / "secret_key"
+    if not path.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _smtp(environ: Mapping[str, str]) -> dict[str, object]:
+    starttls = _bool(environ, "SMTP_STARTTLS", False)
+    username = environ.get("SMTP_USERNAME", "").strip() or None
+    password = environ.get("SMTP_PASSWORD", "") or None
+    if username and not password:
+        raise ConfigError("SMTP_USERNAME is set but SMTP_PASSWORD is not")
+    mail_from = environ.get("MAIL_FROM", "").strip() or "compliance@localhost"
+    address = parseaddr(mail_from)[1]
+    try:
+        validate_email(address, check_deliverability=False, test_environment=True)
+    except EmailNotValidError:
+        if not address.endswith("@localhost"):
+            raise ConfigError(f"MAIL_FROM {mail_from!r} is not an e-mail address") from None
+    return {
+        "SMTP_HOST": environ.get("SMTP_HOST", "").strip() or None,
+        "SMTP_PORT": _int(environ, "SMTP_PORT", 587 if starttls else 25, 1, 65535),
+        "SMTP_STARTTLS": starttls,
+        "SMTP_USERNAME": username,
+        "SMTP_PASSWORD": password,
+        "MAIL_FROM": mail_from,
+    }
+
+
+def _int(environ: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a whole number") from None
+    if not low <= value <= high:
+        raise ConfigError(f"{name}={value} is out of range: use {low} to {high}")
+    return value
+
+
+def _bool(environ: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = environ.get(name)
+    if raw is None:
+        return default
+    word = raw.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ConfigError(f"{name}={raw!r} is not a yes/no value: use true or false")
+
+
+def from_os_environ(instance_path: Path) -> dict[str, object]:
+    return load_settings(os.environ, instance_path)

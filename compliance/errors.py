@@ -1,0 +1,40 @@
+"""Domain errors and the HTTP error pages."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+
+class DomainError(Exception):
+    """A rule of the product was broken; the message is shown to the person as it is."""
+
+    def __init__(self, message: object):
+        self.message = message
+        super().__init__(message)
+
+
+ERROR_TEXTS = {
+    400: (_l("Bad request"), _l("The request could not be understood.")),
+    403: (_l("Not allowed"), _l("Your role does not give access to this page.")),
+    404: (_l("Page not found"), _l("There is nothing here, or it is not yours to see.")),
+    405: (_l("Not allowed"), _l("This page cannot be used that way.")),
+    413: (_l("File too large"), _l("The file is larger than the maximum allowed.")),
+    429: (_l("Too many attempts"), _l("Please wait a few minutes and try again.")),
+}
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        text = _l("The form had expired or came from elsewhere. Nothing was changed: "
+                  "please go back, reload the page and try again.")
+        return render_template("errors.html", code=400, title=_l("Form expired"), text=text), 400
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        code = error.code or 500
+        title, text = ERROR_TEXTS.get(code, (error.name, error.description))
+        return render_template("errors.html", code=code, title=title, text=text), code

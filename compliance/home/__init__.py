@@ -1,0 +1,5 @@
+"""The home blueprint; its routes are in views.py (imported by create_app)."""
+
+from flask import Blueprint
+
+bp = Blueprint("home", __name__)

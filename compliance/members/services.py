@@ -1,0 +1,73 @@
+"""Creating and changing member workshops."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from compliance.errors import DomainError
+from compliance.extensions import db
+from compliance.members.enterprise_number import (
+    InvalidEnterpriseNumber,
+    normalize_enterprise_number,
+)
+from compliance.members.models import Member, Region
+from compliance.profile import ACTIVITY_FLAGS, Activity
+
+if TYPE_CHECKING:
+    from compliance.auth.models import User
+
+MEMBER_CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,19}$")
+ENTERPRISE_REASONS = {
+    "only digits are allowed": _l("only digits are allowed"),
+    "it must have 10 digits": _l("it must have 10 digits"),
+    "it must start with 0 or 1": _l("it must start with 0 or 1"),
+    "the check digits do not match": _l("the check digits do not match"),
+}
+
+
+def create_member(*, code: str, name: str, enterprise_number: str, region: str,
+                  activities: list[str], actor: User | None = None) -> Member:
+    code = code.strip().upper()
+    if not MEMBER_CODE.match(code):
+        raise DomainError(_l("The code %(code)s is not valid: use 2 to 20 capital letters, "
+                             "digits or dashes.", code=code))
+    if not name.strip():
+        raise DomainError(_l("The member needs a name."))
+    number = checked_enterprise_number(enterprise_number)
+    if region not in set(Region):
+        raise DomainError(_l("Unknown region %(region)s.", region=region))
+    unknown = sorted(set(activities) - ACTIVITY_FLAGS)
+    if unknown:
+        raise DomainError(_l("Unknown activity %(activity)s.", activity=", ".join(unknown)))
+    if db.session.scalar(select(Member.id).where(Member.code == code)) is not None:
+        raise DomainError(_l("A member with the code %(code)s already exists.", code=code))
+    if db.session.scalar(select(Member.id).where(Member.enterprise_number == number)):
+        raise DomainError(_l("A member with the enterprise number %(number)s already exists.",
+                             number=number))
+    ordered = [a.value for a in Activity if a.value in set(activities)]
+    member = Member(code=code, name=name.strip(), enterprise_number=number, region=region,
+                    activities=ordered)
+    db.session.add(member)
+    db.session.flush()
+    return member
+
+
+def checked_enterprise_number(raw: str) -> str:
+    try:
+        return normalize_enterprise_number(raw)
+    except InvalidEnterpriseNumber as exc:
+        raise DomainError(_l("%(number)s is not a valid enterprise number: %(reason)s.",
+                             number=raw.strip(),
+                             reason=ENTERPRISE_REASONS.get(exc.reason, exc.reason))) from None
+
+
+def members_query():
+    return select(Member).order_by(Member.code)
+
+
+def member_by_code(code: str) -> Member | None:
+    return db.session.scalar(select(Member).where(Member.code == code.strip().upper()))

@@ -1,0 +1,126 @@
+"""Fixtures: the app on SQLite (or TEST_DATABASE_URL), a clean database per test,
+clients that log in through the real form, and real CSRF tokens."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from compliance import create_app
+from compliance.extensions import db as _db
+from tests import factories
+
+DATA = Path(__file__).parent / "data"
+CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+FAST_ARGON2 = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
+
+
+def test_environ(instance: Path, database_url: str) -> dict[str, str]:
+    return {"COMPLIANCE_ENV": "development", "COMPLIANCE_INSTANCE": str(instance),
+            "DATABASE_URL": database_url}
+
+
+def make_app(instance: Path, database_url: str, **config):
+    return create_app({"TESTING": True, "ARGON2_PARAMETERS": FAST_ARGON2, **config},
+                      environ=test_environ(instance, database_url))
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    return os.environ.get("TEST_DATABASE_URL") or \
+        f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    app = make_app(tmp_path_factory.mktemp("instance"), database_url)
+    with app.app_context():
+        _db.drop_all()
+        with _db.engine.begin() as conn:
+            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        _db.create_all()
+    yield app
+    with app.app_context():
+        _db.engine.dispose()
+
+
+def _empty_tables() -> None:
+    tables = _db.metadata.sorted_tables
+    with _db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(tables):
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def db(app):
+    """A clean database; use ``with app.app_context():`` around direct model work."""
+    yield _db
+    with app.app_context():
+        _db.session.remove()
+        _empty_tables()
+
+
+@pytest.fixture
+def client(app, db):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app, db):
+    return app.test_cli_runner()
+
+
+def csrf_token(client) -> str:
+    page = client.get("/login", follow_redirects=True).get_data(as_text=True)
+    match = CSRF.search(page)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+def post(client, url: str, data: dict | None = None, **kwargs):
+    """Submit a form as a browser would: with the session's CSRF token."""
+    return client.post(url, data={"csrf_token": csrf_token(client), **(data or {})}, **kwargs)
+
+
+def login(client, email: str, password: str = factories.PASSWORD):
+    return post(client, "/login", {"email": email, "password": password})
+
+
+@pytest.fixture
+def manual_path() -> Path:
+    return DATA / "manual-min"
+
+
+@pytest.fixture
+def people(app, db):
+    """One member with a manager and a contributor, another member, a consultant
+    assigned to the first, a staff user and an admin; returns their e-mails."""
+    with app.app_context():
+        a = factories.member(code="MEM-A", activities=["orthoses", "employees"])
+        b = factories.member(code="MEM-B", activities=["prostheses"])
+        users = {
+            "manager": factories.user("manager@a.example", "member_manager", member=a),
+            "contributor": factories.user("contributor@a.example", "member_contributor",
+                                          member=a),
+            "manager_b": factories.user("manager@b.example", "member_manager", member=b),
+            "consultant": factories.user("consultant@x.example", "consultant", assigned=[a]),
+            "staff": factories.user("staff@x.example", "staff"),
+            "admin": factories.user("admin@x.example", "admin"),
+        }
+        _db.session.commit()
+        return {role: user.email for role, user in users.items()}
+
+
+def pytest_collection_modifyitems(items):
+    """Every test that touches the database is marked `db`: CI runs them on PostgreSQL too."""
+    for item in items:
+        if {"db", "app", "migrated_database_url"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.db)

@@ -1,0 +1,80 @@
+from pathlib import Path
+
+import pytest
+
+from compliance.config import ConfigError, database_url, load_settings
+
+
+def settings(tmp_path: Path, **environ: str):
+    return load_settings(environ, tmp_path)
+
+
+def test_production_requires_a_secret_key(tmp_path):
+    with pytest.raises(ConfigError, match="SECRET_KEY is not set"):
+        settings(tmp_path)
+
+
+def test_a_short_secret_key_is_refused(tmp_path):
+    with pytest.raises(ConfigError, match="SECRET_KEY is too short"):
+        settings(tmp_path, SECRET_KEY="short")
+
+
+def test_development_key_is_generated_once_and_kept(tmp_path):
+    first = settings(tmp_path, COMPLIANCE_ENV="development")["SECRET_KEY"]
+    second = settings(tmp_path, COMPLIANCE_ENV="development")["SECRET_KEY"]
+    assert first == second
+    assert len(first) >= 32
+    assert (tmp_path / "secret_key").read_text() == first
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_defaults_live_under_the_instance_folder(tmp_path):
+    config = settings(tmp_path, COMPLIANCE_ENV="development")
+    assert config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'compliance.db'}"
+    assert config["EVIDENCE_DIR"] == str(tmp_path / "evidence")
+    assert config["SMTP_HOST"] is None
+    assert config["SESSION_COOKIE_SECURE"] is False
+
+
+def test_production_cookies_are_secure(tmp_path):
+    config = settings(tmp_path, SECRET_KEY="k" * 40)
+    assert config["SESSION_COOKIE_SECURE"] is True
+
+
+@pytest.mark.parametrize(("name", "value", "message"), [
+    ("COMPLIANCE_ENV", "staging", "COMPLIANCE_ENV='staging' is not valid"),
+    ("SMTP_PORT", "smtp", "SMTP_PORT='smtp' is not a whole number"),
+    ("SMTP_PORT", "70000", "SMTP_PORT=70000 is out of range"),
+    ("SMTP_STARTTLS", "maybe", "SMTP_STARTTLS='maybe' is not a yes/no value"),
+    ("SMTP_USERNAME", "mailer", "SMTP_USERNAME is set but SMTP_PASSWORD is not"),
+    ("MAIL_FROM", "not an address", "MAIL_FROM 'not an address' is not an e-mail address"),
+    ("DATABASE_URL", "mysql://x@localhost/db", "only sqlite and postgresql are supported"),
+    ("DATABASE_URL", "::nonsense::", "is not a database URL"),
+    ("MAX_UPLOAD_MB", "0", "MAX_UPLOAD_MB=0 is out of range"),
+])
+def test_a_wrong_setting_is_named_in_one_line(tmp_path, name, value, message):
+    environ = {"COMPLIANCE_ENV": "development", name: value}
+    with pytest.raises(ConfigError) as caught:
+        load_settings(environ, tmp_path)
+    assert message in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_smtp_settings_are_read(tmp_path):
+    config = settings(tmp_path, COMPLIANCE_ENV="development", SMTP_HOST="mail.example",
+                      SMTP_STARTTLS="yes", SMTP_USERNAME="u", SMTP_PASSWORD="p",
+                      MAIL_FROM="Association <noreply@union.example>")
+    assert (config["SMTP_HOST"], config["SMTP_PORT"], config["SMTP_STARTTLS"]) == \
+        ("mail.example", 587, True)
+    assert config["MAIL_FROM"] == "Association <noreply@union.example>"
+
+
+@pytest.mark.parametrize("raw", ["postgres://u@h/db", "postgresql://u@h/db",
+                                 "postgresql+psycopg://u@h/db"])
+def test_postgresql_urls_name_psycopg3(raw):
+    assert database_url(raw) == "postgresql+psycopg://u@h/db"
+
+
+def test_another_postgresql_driver_is_refused():
+    with pytest.raises(ConfigError, match="psycopg driver"):
+        database_url("postgresql+psycopg2://u@h/db")
