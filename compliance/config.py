@@ -63,7 +63,8 @@ def database_url(raw: str) -> str:
         url = url.set(drivername="postgresql+psycopg")
     elif url.get_backend_name() != "sqlite":
         raise ConfigError(
-            f"DATABASE_URL uses {url.get_backend_name()!r}: only sqlite and postgresql are supported"
+            f"DATABASE_URL uses {url.get_backend_name()!r}: "
+            "only sqlite and postgresql are supported"
         )
     return url.render_as_string(hide_password=False)
 

@@ -119,8 +119,11 @@ def people(app, db):
         return {role: user.email for role, user in users.items()}
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
     """Every test that touches the database is marked `db`: CI runs them on PostgreSQL too."""
     for item in items:
         if {"db", "app", "migrated_database_url"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.db)
+        if "e2e" in item.path.parts:
+            item.add_marker(pytest.mark.e2e)

@@ -39,7 +39,8 @@ class UserForm(FlaskForm):
     role = SelectField(_l("Role"))
     member = SelectField(_l("Member"), validators=[Optional()],
                          description=_l("Required for member managers and contributors."))
-    locale = SelectField(_l("Language"), choices=select_choices([("", "—"), *LANGUAGE_NAMES.items()]),
+    locale = SelectField(_l("Language"),
+                         choices=select_choices([("", "—"), *LANGUAGE_NAMES.items()]),
                          validators=[Optional()])
     password = PasswordField(
         _l("Initial password"), validators=[Optional(), Length(min=MIN_LENGTH, max=1024)],

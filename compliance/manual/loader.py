@@ -159,7 +159,8 @@ class _Reader:
     # -- the manual -----------------------------------------------------------------
     def read(self) -> ManualData | None:
         if not self.manifest.exists():
-            self.problem(str(self.manifest), None, f"no manual here: expected a folder with {MANIFEST}")
+            self.problem(str(self.manifest), None,
+                         f"no manual here: expected a folder with {MANIFEST}")
             return None
         doc = self._parse(self.manifest)
         if doc is None:

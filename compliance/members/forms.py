@@ -10,13 +10,15 @@ from compliance.profile import ACTIVITY_LABELS
 
 class MemberForm(FlaskForm):
     code = StringField(_l("Short code"), validators=[DataRequired(), Length(max=20)],
-                       description=_l("2 to 20 capital letters, digits or dashes, e.g. ORTHO-GENT."))
+                       description=_l(
+                           "2 to 20 capital letters, digits or dashes, e.g. ORTHO-GENT."))
     name = StringField(_l("Workshop name"), validators=[DataRequired(), Length(max=200)])
     enterprise_number = StringField(
         _l("Enterprise number"), validators=[DataRequired(), Length(max=20)],
         description=_l("The KBO/BCE number, e.g. 0123.456.749."),
     )
-    region = SelectField(_l("Region"), choices=select_choices((r.value, label) for r, label in REGION_LABELS.items()))
+    region = SelectField(_l("Region"), choices=select_choices(
+        (r.value, label) for r, label in REGION_LABELS.items()))
     activities = CheckboxesField(
         _l("Activity profile"),
         choices=select_choices((a.value, label) for a, label in ACTIVITY_LABELS.items()),

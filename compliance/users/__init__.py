@@ -1,4 +1,4 @@
-"""Staff pages for the accounts of every role (the models live in compliance.auth). Routes: views.py."""
+"""Staff pages for the accounts of every role; models in compliance.auth, routes in views.py."""
 
 from flask import Blueprint
 

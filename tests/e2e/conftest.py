@@ -16,11 +16,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                  "--disable-sync", "--no-first-run"]
 
 
-def pytest_collection_modifyitems(items):
-    for item in items:
-        item.add_marker(pytest.mark.e2e)
-
-
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM.exists():

@@ -128,7 +128,8 @@ def test_every_problem_is_reported_at_once(copy):
     edit(copy / "a.yaml", "applies_to: [employees]", "applies_to: [staff]")
     edit(copy / "b.yaml", "key: MGT-02", "key: MGT-01")
     edit(copy / "b.yaml", "period_months: 12", "period_months: 0")
-    edit(copy / "b.yaml", "    criticality: major\n    period", "    colour: red\n    criticality: major\n    period")
+    edit(copy / "b.yaml", "    criticality: major\n    period",
+         "    colour: red\n    criticality: major\n    period")
     found = problems(copy)
     assert len(found) == 5, found
     assert sum("a.yaml" in p for p in found) == 2
@@ -156,7 +157,8 @@ def test_missing_chapter_file_and_bad_manifest(copy):
 
 
 def test_repeated_yaml_field_is_reported(copy):
-    edit(copy / "a.yaml", "    criticality: major", "    criticality: major\n    criticality: minor")
+    edit(copy / "a.yaml", "    criticality: major",
+         "    criticality: major\n    criticality: minor")
     found = problems(copy)
     assert found == [f"manual/a.yaml:{line_of(copy / 'a.yaml', 'criticality: minor')}: "
                      "field 'criticality' appears twice"]
