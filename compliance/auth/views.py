@@ -44,7 +44,6 @@ def login():
         else:
             db.session.commit()
             login_user(user)
-            session.pop("locale", None)
             return redirect(safe_next(form.next.data, url_for("home.index")))
     elif request.method == "POST":
         status = 400
