@@ -25,7 +25,7 @@ install-dev: $(VENV)/.installed-dev translations
 
 # The .po catalogues are committed; the .mo files are compiled here, never committed.
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile --statistics -d compliance/translations 2>&1 | grep -v '^compiling' || true
+	$(BIN)/pybabel compile -d compliance/translations 2>&1 | grep -v "^compiling" || true
 	@test -f compliance/translations/fr/LC_MESSAGES/messages.mo
 
 # After changing texts in code or templates: extract, then translate the .po files.
