@@ -72,36 +72,45 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    import compliance.assessments.views
     import compliance.auth.views
+    import compliance.campaigns.views
+    import compliance.evidence.views
     import compliance.home.views
     import compliance.manual.views
     import compliance.members.views
     import compliance.users.views  # noqa: F401  the views attach their routes
+    from compliance.assessments import bp as assessments_bp
     from compliance.auth import bp as auth_bp
+    from compliance.campaigns import bp as campaigns_bp
     from compliance.errors import register_error_handlers
+    from compliance.evidence import bp as evidence_bp
     from compliance.home import bp as home_bp
     from compliance.manual import bp as manual_bp
     from compliance.members import bp as members_bp
     from compliance.users import bp as users_bp
 
-    for blueprint in (auth_bp, home_bp, manual_bp, members_bp, users_bp):
+    for blueprint in (auth_bp, home_bp, manual_bp, members_bp, users_bp, campaigns_bp,
+                      assessments_bp, evidence_bp):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
 
 
 def _register_cli(app: Flask) -> None:
+    from compliance.audit_cli import audit_cli
     from compliance.auth.cli import users_cli
     from compliance.demo import demo_command
     from compliance.manual.cli import manual_cli
     from compliance.members.cli import members_cli
 
-    for command in (manual_cli, members_cli, users_cli, demo_command):
+    for command in (manual_cli, members_cli, users_cli, audit_cli, demo_command):
         app.cli.add_command(command)
 
 
 def _register_template_helpers(app: Flask) -> None:
     from flask_wtf.csrf import generate_csrf
 
+    from compliance.assessments.models import STATE_LABELS, STATUS_LABELS
     from compliance.auth.models import ROLE_LABELS
     from compliance.i18n import LANGUAGE_NAMES, current_language, translated
     from compliance.members.models import REGION_LABELS
@@ -116,6 +125,8 @@ def _register_template_helpers(app: Flask) -> None:
             **PREDICATES,
             "ACTIVITY_LABELS": ACTIVITY_LABELS,
             "ROLE_LABELS": ROLE_LABELS,
+            "STATE_LABELS": STATE_LABELS,
+            "STATUS_LABELS": STATUS_LABELS,
             "REGION_LABELS": REGION_LABELS,
             "LANGUAGE_NAMES": LANGUAGE_NAMES,
             "current_language": current_language,

@@ -7,19 +7,27 @@ the instance folder.
 
 from __future__ import annotations
 
+import io
 import os
 import secrets
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
 from sqlalchemy import func, select
 
+from compliance.assessments.services import save_answer, submit_assessment
 from compliance.auth.models import Role, User
 from compliance.auth.services import create_user
+from compliance.campaigns.models import Campaign
+from compliance.campaigns.services import create_campaign
 from compliance.errors import DomainError
+from compliance.evidence.services import link_evidence, upload_evidence
 from compliance.extensions import db
 from compliance.manual.loader import ManualInvalid, load_manual
 from compliance.manual.services import import_manual
@@ -28,6 +36,7 @@ from compliance.members.models import Member
 from compliance.members.services import create_member, member_by_code
 
 MANUAL_PATH = Path(__file__).resolve().parent.parent / "checklists" / "mdr-cmd"
+CAMPAIGN_TITLE = "Self-assessment 2026"
 
 
 @dataclass(frozen=True)
@@ -103,7 +112,64 @@ def load_demo(password: str, manual_path: Path = MANUAL_PATH) -> list[str]:
                         password=password, locale=spec.locale,
                         assigned_members=[member_by_code(code) for code in spec.assigned])
             created.append(f"user {spec.email}")
+    if db.session.scalar(select(Campaign.id).where(Campaign.title == CAMPAIGN_TITLE)) is None:
+        demo_campaign(result.version)
+        created.append(f"campaign {CAMPAIGN_TITLE}")
     return created
+
+
+def _user(email: str) -> User:
+    return db.session.scalar(select(User).where(User.email == email))
+
+
+def demo_campaign(version) -> None:  # noqa: ANN001
+    """An open campaign: DEMO-A about half answered with evidence, DEMO-B submitted."""
+    staff = _user("staff@demo.example")
+    campaign = create_campaign(title=CAMPAIGN_TITLE, manual_version=version,
+                               due_date=date.today() + timedelta(days=45), mode="all",
+                               values=[], carry_over=False, actor=staff)
+    by_member = {a.member.code: a for a in campaign.assessments}
+    _answer(by_member["DEMO-A"], _user("manager.a@demo.example"), share=0.5)
+    manager_b = _user("manager.b@demo.example")
+    _answer(by_member["DEMO-B"], manager_b, share=1.0)
+    submit_assessment(by_member["DEMO-B"], actor=manager_b)
+
+
+STATUS_CYCLE = ("compliant", "compliant", "partial", "compliant", "not_compliant",
+                "compliant", "not_applicable")
+DEMO_FILES = (
+    ("Kwaliteitshandboek", "kwaliteitshandboek.pdf", "Kwaliteitshandboek — versie 3"),
+    ("Aanstelling PRRC", "aanstelling-prrc.pdf", "Aanstelling van de PRRC"),
+    ("Verzekeringsattest 2026", "verzekering-2026.pdf", "Attest burgerlijke aansprakelijkheid"),
+)
+
+
+def _answer(assessment, actor: User, share: float) -> None:  # noqa: ANN001
+    included = [a for a in assessment.answers if a.included]
+    files = [upload_evidence(assessment.member, filename=name, stream=io.BytesIO(_pdf(text)),
+                             title=title, document_date=date.today() - timedelta(days=90),
+                             expiry_date=date.today() + timedelta(days=20 + 200 * i),
+                             version_note=None, actor=actor)
+             for i, (title, name, text) in enumerate(DEMO_FILES)]
+    for i, answer in enumerate(included[: round(len(included) * share)]):
+        status = STATUS_CYCLE[i % len(STATUS_CYCLE)]
+        save_answer(answer, status=status, revision=answer.revision, actor=actor,
+                    justification="Geen activiteit van dit type in ons atelier."
+                    if status == "not_applicable" else None,
+                    comment="Opgevolgd in het kwaliteitsoverleg." if status == "partial" else None)
+        if i % 5 == 0:
+            link_evidence(answer, files[i // 5 % len(files)], actor=actor)
+
+
+def _pdf(text: str) -> bytes:
+    """A small real PDF, so demo evidence downloads and opens like any other."""
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer, pagesize=A4, invariant=1)
+    page.setTitle(text)
+    page.drawString(72, 770, text)
+    page.drawString(72, 750, "Demo document — MDR compliance")
+    page.save()
+    return buffer.getvalue()
 
 
 def accounts_text(password: str) -> str:

@@ -1,10 +1,15 @@
 """Imports every model so that metadata (and Alembic) sees the whole schema."""
 
+from compliance.assessments.models import Answer, AnswerEvidence, Assessment
+from compliance.audit import AuditEvent, AuditHead
 from compliance.auth.models import LoginFailure, User
+from compliance.campaigns.models import Campaign
+from compliance.evidence.models import Evidence
 from compliance.manual.models import Chapter, ManualVersion, Requirement
 from compliance.members.models import ConsultantAssignment, Member
 
 __all__ = [
-    "Chapter", "ConsultantAssignment", "LoginFailure", "ManualVersion", "Member",
+    "Answer", "AnswerEvidence", "Assessment", "AuditEvent", "AuditHead", "Campaign", "Chapter",
+    "ConsultantAssignment", "Evidence", "LoginFailure", "ManualVersion", "Member",
     "Requirement", "User",
 ]

@@ -15,7 +15,9 @@ from flask_login import current_user, login_required
 from compliance.auth.models import Role
 
 if TYPE_CHECKING:
+    from compliance.assessments.models import Assessment
     from compliance.auth.models import User
+    from compliance.evidence.models import Evidence
     from compliance.members.models import Member
 
 
@@ -49,6 +51,53 @@ def can_browse_manual(user: User) -> bool:
     return user.is_authenticated
 
 
+def works_for(user: User, member_id: int) -> bool:
+    """A manager or contributor of this member."""
+    return user.is_authenticated and user.member_id == member_id and \
+        user.role in (Role.MEMBER_MANAGER, Role.MEMBER_CONTRIBUTOR)
+
+
+def can_view_assessment(user: User, assessment: Assessment) -> bool:
+    return can_view_member(user, assessment.member)
+
+
+def can_answer(user: User, assessment: Assessment) -> bool:
+    return works_for(user, assessment.member_id) and assessment.editable
+
+
+def can_submit(user: User, assessment: Assessment) -> bool:
+    return can_answer(user, assessment) and user.role == Role.MEMBER_MANAGER
+
+
+def can_send_back(user: User, assessment: Assessment) -> bool:
+    from compliance.assessments.models import State
+
+    reviewer = is_staff(user) or (user.is_authenticated and user.role == Role.CONSULTANT
+                                  and can_view_member(user, assessment.member))
+    return reviewer and assessment.state_enum in (State.SUBMITTED, State.IN_PRE_AUDIT)
+
+
+def can_view_evidence(user: User, evidence: Evidence) -> bool:
+    return can_view_member(user, evidence.member)
+
+
+def can_manage_evidence(user: User, evidence: Evidence) -> bool:
+    return works_for(user, evidence.member_id)
+
+
+def can_manage_campaigns(user: User) -> bool:
+    return is_staff(user)
+
+
+def visible_member_ids(user: User) -> list[int] | None:
+    """The members whose objects this user may see; None means all of them."""
+    if is_staff(user):
+        return None
+    if user.role == Role.CONSULTANT:
+        return [m.id for m in user.assigned_members]
+    return [user.member_id] if user.member_id else []
+
+
 def staff_required(view):
     """Staff pages: a 403 for other roles (the page exists; it is not another's object)."""
 
@@ -69,4 +118,10 @@ PREDICATES = {
     "can_manage_users": can_manage_users,
     "can_view_member": can_view_member,
     "can_browse_manual": can_browse_manual,
+    "can_view_assessment": can_view_assessment,
+    "can_answer": can_answer,
+    "can_submit": can_submit,
+    "can_send_back": can_send_back,
+    "can_manage_evidence": can_manage_evidence,
+    "can_manage_campaigns": can_manage_campaigns,
 }

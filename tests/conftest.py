@@ -127,3 +127,24 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.db)
         if "e2e" in item.path.parts:
             item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture
+def assessments(app, db, people, manual_path):
+    """A campaign on the test manual asking MEM-A and MEM-B; returns their ids.
+
+    MEM-A (orthoses, employees) has ORG-01, ORG-02, MGT-01 applicable and MGT-02 not;
+    MEM-B (prostheses) has ORG-01, MGT-01, MGT-02 applicable and ORG-02 not.
+    """
+    from compliance.campaigns.models import Campaign
+
+    with app.app_context():
+        version = factories.manual(manual_path)
+        campaign = factories.campaign(version)
+        _db.session.commit()
+        ids = {a.member.code: a.id for a in campaign.assessments}
+        answers = {(a.member.code, answer.requirement_key): answer.id
+                   for a in _db.session.get(Campaign, campaign.id).assessments
+                   for answer in a.answers}
+        return {"a": ids["MEM-A"], "b": ids["MEM-B"], "campaign": campaign.id,
+                "answers": answers, "version": version.id}

@@ -31,3 +31,27 @@ def user(email: str, role: str, *, member=None, assigned=None, locale: str | Non
 
 def manual(path):
     return import_manual(load_manual(path)).version
+
+
+def campaign(version, *, title: str = "Campaign 2026", due_date=None, mode: str = "all",
+             values=None, carry_over: bool = False, actor=None):
+    from datetime import date, timedelta
+
+    from compliance.campaigns.services import create_campaign
+
+    return create_campaign(title=title, manual_version=version,
+                           due_date=due_date or date.today() + timedelta(days=30), mode=mode,
+                           values=values or [], carry_over=carry_over, actor=actor)
+
+
+def pdf_bytes(text: str = "evidence") -> bytes:
+    """A small real PDF."""
+    import io
+
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer, invariant=1)
+    page.drawString(72, 720, text)
+    page.save()
+    return buffer.getvalue()

@@ -1,0 +1,143 @@
+"""Assessments (one per member and campaign) and their answers, one per requirement."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from compliance.db import CreatedAtMixin, utcnow
+from compliance.extensions import db
+from compliance.manual.models import Requirement
+from compliance.members.models import Member
+
+if TYPE_CHECKING:
+    from compliance.auth.models import User
+    from compliance.campaigns.models import Campaign
+    from compliance.evidence.models import Evidence
+
+
+class State(StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    SUBMITTED = "submitted"
+    IN_PRE_AUDIT = "in_pre_audit"
+    PRE_AUDITED = "pre_audited"
+
+
+STATE_LABELS = {
+    State.NOT_STARTED: _l("Not started"),
+    State.IN_PROGRESS: _l("In progress"),
+    State.SUBMITTED: _l("Submitted"),
+    State.IN_PRE_AUDIT: _l("In pre-audit"),
+    State.PRE_AUDITED: _l("Pre-audited"),
+}
+EDITABLE_STATES = (State.NOT_STARTED, State.IN_PROGRESS)
+
+
+class Status(StrEnum):
+    COMPLIANT = "compliant"
+    PARTIAL = "partial"
+    NOT_COMPLIANT = "not_compliant"
+    NOT_APPLICABLE = "not_applicable"
+
+
+STATUS_LABELS = {
+    Status.COMPLIANT: _l("Compliant"),
+    Status.PARTIAL: _l("Partially compliant"),
+    Status.NOT_COMPLIANT: _l("Not compliant"),
+    Status.NOT_APPLICABLE: _l("Not applicable"),
+}
+
+
+class Assessment(CreatedAtMixin, db.Model):
+    __tablename__ = "assessment"
+    __table_args__ = (UniqueConstraint("campaign_id", "member_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
+    state: Mapped[str] = mapped_column(String(20), default=State.NOT_STARTED.value)
+    state_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    previous_id: Mapped[int | None] = mapped_column(ForeignKey("assessment.id"))
+    submitted_at: Mapped[datetime | None]
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    return_reason: Mapped[str | None] = mapped_column(Text)
+
+    campaign: Mapped[Campaign] = relationship(back_populates="assessments")
+    member: Mapped[Member] = relationship()
+    submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
+    answers: Mapped[list[Answer]] = relationship(back_populates="assessment",
+                                                 order_by="Answer.position")
+
+    @property
+    def state_enum(self) -> State:
+        return State(self.state)
+
+    @property
+    def editable(self) -> bool:
+        return self.state_enum in EDITABLE_STATES
+
+
+class Answer(db.Model):
+    """A member's answer to one requirement; never deleted, only changed (and audited)."""
+
+    __tablename__ = "answer"
+    __table_args__ = (UniqueConstraint("assessment_id", "requirement_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id"), index=True)
+    requirement_id: Mapped[int] = mapped_column(ForeignKey("requirement.id"))
+    requirement_key: Mapped[str] = mapped_column(String(12))
+    chapter_id: Mapped[int] = mapped_column(ForeignKey("chapter.id"))
+    position: Mapped[int]
+    # Applies by the member's profile; a member may take a requirement back in.
+    applicable_by_profile: Mapped[bool]
+    included: Mapped[bool]
+    inclusion_justification: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str | None] = mapped_column(String(20))
+    justification: Mapped[str | None] = mapped_column(Text)
+    comment: Mapped[str | None] = mapped_column(Text)
+    # Carried over from an earlier assessment: shown, but not final until confirmed.
+    to_confirm: Mapped[bool] = mapped_column(default=False)
+    text_changed: Mapped[bool] = mapped_column(default=False)
+    revision: Mapped[int] = mapped_column()
+    updated_at: Mapped[datetime | None]
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    __mapper_args__ = {"version_id_col": revision}  # two saves never overwrite each other
+
+    assessment: Mapped[Assessment] = relationship(back_populates="answers")
+    requirement: Mapped[Requirement] = relationship()
+    updated_by: Mapped[User | None] = relationship()
+    evidence_links: Mapped[list[AnswerEvidence]] = relationship(
+        back_populates="answer", order_by="AnswerEvidence.linked_at")
+
+    @property
+    def answered(self) -> bool:
+        return self.status is not None and not self.to_confirm
+
+    def snapshot(self) -> dict[str, object]:
+        return {"status": self.status, "justification": self.justification,
+                "comment": self.comment, "included": self.included,
+                "inclusion_justification": self.inclusion_justification,
+                "to_confirm": self.to_confirm}
+
+
+class AnswerEvidence(db.Model):
+    """One evidence file supporting one answer (a file may support many answers)."""
+
+    __tablename__ = "answer_evidence"
+
+    answer_id: Mapped[int] = mapped_column(ForeignKey("answer.id"), primary_key=True)
+    evidence_id: Mapped[int] = mapped_column(ForeignKey("evidence.id"), primary_key=True,
+                                             index=True)
+    linked_at: Mapped[datetime] = mapped_column(default=utcnow)
+    linked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    answer: Mapped[Answer] = relationship(back_populates="evidence_links")
+    evidence: Mapped[Evidence] = relationship(back_populates="links")

@@ -1,0 +1,52 @@
+"""Evidence files: stored once by SHA-256, withdrawn but never deleted."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import BigInteger, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from compliance.db import CreatedAtMixin
+from compliance.extensions import db
+
+if TYPE_CHECKING:
+    from compliance.assessments.models import AnswerEvidence
+    from compliance.auth.models import User
+    from compliance.members.models import Member
+
+
+class Evidence(CreatedAtMixin, db.Model):
+    __tablename__ = "evidence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    filename: Mapped[str] = mapped_column(String(255))
+    media_type: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(String(200))
+    document_date: Mapped[date | None]
+    expiry_date: Mapped[date | None]
+    version_note: Mapped[str | None] = mapped_column(String(200))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    withdrawn_at: Mapped[datetime | None]
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    withdrawal_reason: Mapped[str | None] = mapped_column(Text)
+
+    member: Mapped[Member] = relationship()
+    uploaded_by: Mapped[User | None] = relationship(foreign_keys=[uploaded_by_id])
+    links: Mapped[list[AnswerEvidence]] = relationship(back_populates="evidence")
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+    def expired_on(self, day: date) -> bool:
+        return self.expiry_date is not None and self.expiry_date < day
+
+    def snapshot(self) -> dict[str, object]:
+        return {"sha256": self.sha256, "filename": self.filename, "title": self.title,
+                "document_date": self.document_date, "expiry_date": self.expiry_date,
+                "version_note": self.version_note, "withdrawn_at": self.withdrawn_at}

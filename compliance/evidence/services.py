@@ -1,0 +1,125 @@
+"""Uploading, linking and withdrawing evidence (never deleting it: MDR records are kept)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from compliance.assessments.models import Answer, AnswerEvidence
+from compliance.audit import log_event
+from compliance.db import utcnow
+from compliance.errors import DomainError
+from compliance.evidence import storage
+from compliance.evidence.filetypes import ACCEPTED, RefusedFile
+from compliance.evidence.models import Evidence
+from compliance.extensions import db
+
+if TYPE_CHECKING:
+    from compliance.auth.models import User
+    from compliance.members.models import Member
+
+
+def refusal_message(refused: RefusedFile, filename: str | None) -> object:
+    name = filename or "—"
+    messages = {
+        "no_name": _l("The file has no name."),
+        "bad_name": _l("%(name)s: a file name may not contain folders, '..' or control "
+                       "characters.", name=name),
+        "extension": _l("%(name)s: files of type %(extension)s are not accepted. Accepted: "
+                        "%(accepted)s.", name=name, accepted=", ".join(ACCEPTED),
+                        extension=str(refused.details.get("extension", "")).upper()),
+        "empty": _l("%(name)s is empty.", name=name),
+        "content": _l("%(name)s is not a real %(extension)s file: its content does not "
+                      "match its extension.", name=name,
+                      extension=refused.details.get("extension", "")),
+        "too_large": _l("%(name)s is larger than %(max)d MB.", name=name,
+                        max=refused.details.get("max_mb", 0)),
+    }
+    return messages.get(refused.code, _l("%(name)s was refused.", name=name))
+
+
+def evidence_root() -> Path:
+    return Path(current_app.config["EVIDENCE_DIR"])
+
+
+def max_bytes() -> int:
+    return int(current_app.config["MAX_UPLOAD_MB"]) * 1024 * 1024
+
+
+def upload_evidence(member: Member, *, filename: str | None, stream: BinaryIO, title: str,
+                    document_date: date | None, expiry_date: date | None,
+                    version_note: str | None, actor: User) -> Evidence:
+    if expiry_date and document_date and expiry_date < document_date:
+        raise DomainError(_l("The expiry date is before the document date."))
+    try:
+        stored = storage.store(evidence_root(), filename, stream, max_bytes())
+    except RefusedFile as refused:
+        raise DomainError(refusal_message(refused, filename)) from None
+    evidence = Evidence(member_id=member.id, sha256=stored.sha256, size=stored.size,
+                        filename=stored.filename, media_type=stored.kind.media_type,
+                        title=title.strip() or Path(stored.filename).stem,
+                        document_date=document_date, expiry_date=expiry_date,
+                        version_note=(version_note or "").strip() or None,
+                        uploaded_by_id=actor.id)
+    db.session.add(evidence)
+    db.session.flush()
+    log_event("evidence.uploaded", evidence, actor=actor, member_id=member.id,
+              after=evidence.snapshot())
+    return evidence
+
+
+def link_evidence(answer: Answer, evidence: Evidence, *, actor: User) -> None:
+    assessment = answer.assessment
+    if not assessment.editable:
+        raise DomainError(_l("This assessment is submitted: it can no longer be changed."))
+    if evidence.member_id != assessment.member_id:
+        raise DomainError(_l("This file belongs to another member."))
+    if evidence.withdrawn:
+        raise DomainError(_l("This file was withdrawn and cannot support an answer."))
+    if any(link.evidence_id == evidence.id for link in answer.evidence_links):
+        raise DomainError(_l("This file already supports this requirement."))
+    answer.evidence_links.append(AnswerEvidence(evidence=evidence, linked_by_id=actor.id))
+    db.session.flush()
+    log_event("evidence.linked", answer, actor=actor, member_id=assessment.member_id,
+              assessment_id=assessment.id,
+              after={"requirement": answer.requirement_key, "evidence": evidence.id,
+                     "sha256": evidence.sha256})
+
+
+def unlink_evidence(answer: Answer, evidence: Evidence, *, actor: User) -> None:
+    assessment = answer.assessment
+    if not assessment.editable:
+        raise DomainError(_l("This assessment is submitted: it can no longer be changed."))
+    link = db.session.get(AnswerEvidence, (answer.id, evidence.id))
+    if link is None:
+        raise DomainError(_l("This file does not support this requirement."))
+    db.session.delete(link)  # the file and its history stay; only the link goes
+    db.session.flush()
+    log_event("evidence.unlinked", answer, actor=actor, member_id=assessment.member_id,
+              assessment_id=assessment.id,
+              before={"requirement": answer.requirement_key, "evidence": evidence.id,
+                      "sha256": evidence.sha256})
+
+
+def withdraw_evidence(evidence: Evidence, *, reason: str, actor: User) -> None:
+    if evidence.withdrawn:
+        raise DomainError(_l("This file is already withdrawn."))
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(_l("Say why the file is withdrawn."))
+    before = evidence.snapshot()
+    evidence.withdrawn_at = utcnow()
+    evidence.withdrawn_by_id = actor.id
+    evidence.withdrawal_reason = reason
+    log_event("evidence.withdrawn", evidence, actor=actor, member_id=evidence.member_id,
+              before=before, after={**evidence.snapshot(), "reason": reason})
+
+
+def member_evidence_query(member_id: int):
+    return select(Evidence).where(Evidence.member_id == member_id).order_by(
+        Evidence.created_at.desc(), Evidence.id.desc())
