@@ -122,9 +122,17 @@ class ChainCheck:
 
 def verify_chain(batch: int = 5000) -> ChainCheck:
     """Walk the whole chain in id order; report the first row that does not fit."""
-    prev_hash, expected_id, checked, last_id = GENESIS, 1, 0, 0
     query = select(AuditEvent).order_by(AuditEvent.id).execution_options(yield_per=batch)
-    for entry in db.session.scalars(query):
+    result = db.session.scalars(query)
+    try:
+        return _walk(result)
+    finally:
+        result.close()  # a server-side cursor on PostgreSQL: release it even on early exit
+
+
+def _walk(entries) -> ChainCheck:  # noqa: ANN001
+    prev_hash, expected_id, checked, last_id = GENESIS, 1, 0, 0
+    for entry in entries:
         if entry.id != expected_id:
             return ChainCheck(False, checked, expected_id,
                               f"event {expected_id} is missing (next is {entry.id})")

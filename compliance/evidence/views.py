@@ -104,7 +104,7 @@ def unlink(assessment_id: int, answer_id: int, evidence_id: int):
 @login_required
 def index():
     """A member's evidence library: its own for member users, ?member=ID for others."""
-    member_id = current_user.member_id or request.args.get("member", type=int)
+    member_id = request.args.get("member", type=int) or current_user.member_id
     member = db.session.get(Member, member_id) if member_id else None
     if member is None or not can_view_member(current_user, member):
         abort(404)

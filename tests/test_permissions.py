@@ -1,0 +1,164 @@
+"""Every route × every role × own and foreign member.
+
+Each endpoint has a kind that says who may use it. The test fails when a route is added
+without a kind, so a new page cannot slip through unchecked. Another member's objects
+answer 404 (their existence is not revealed); pages of a role one does not have, 403.
+"""
+
+import io
+
+import pytest
+from flask import url_for
+from sqlalchemy import select
+
+from compliance.assessments.models import Assessment
+from compliance.auth.models import User
+from compliance.evidence.services import upload_evidence
+from compliance.extensions import db
+from compliance.members.models import Member
+from tests import factories
+from tests.conftest import login, post
+
+KINDS = {
+    "static": "public", "auth.login": "public", "auth.set_language": "public",
+    "home.health": "public",
+    "home.index": "login", "auth.account": "login", "auth.change_password": "login",
+    "auth.logout": "login", "manual.index": "login", "manual.version": "login",
+    "manual.chapter": "login", "assessments.index": "login",
+    "members.index": "staff", "members.create": "staff", "members.show": "staff",
+    "users.index": "staff", "users.create": "staff", "campaigns.index": "staff",
+    "campaigns.create": "staff", "campaigns.show": "staff",
+    "assessments.show": "member_read", "assessments.answers": "member_read",
+    "assessments.history": "member_read", "evidence.download": "member_read",
+    "evidence.index": "member_read",
+    "assessments.save_answer": "member_write", "assessments.include": "member_write",
+    "assessments.upload": "member_write", "assessments.link": "member_write",
+    "assessments.unlink": "member_write", "assessments.submit": "manager_write",
+    "evidence.withdraw": "member_write",
+    "assessments.send_back": "review",
+}
+ROLES = ["anonymous", "manager", "contributor", "consultant", "staff", "admin"]
+
+
+@pytest.fixture
+def world(app, db, people, assessments):
+    """Objects of MEM-A and MEM-B: assessment, an answer, an evidence file each."""
+    with app.app_context():
+        values = {}
+        for code, key in (("MEM-A", "a"), ("MEM-B", "b")):
+            assessment = db.session.get(Assessment, assessments[key])
+            manager = db.session.scalar(select(User).where(User.member_id == assessment.member_id,
+                                                           User.role == "member_manager"))
+            evidence = upload_evidence(assessment.member, filename=f"{key}.pdf",
+                                       stream=io.BytesIO(factories.pdf_bytes(key)), title=key,
+                                       document_date=None, expiry_date=None,
+                                       version_note=None, actor=manager)
+            values[code] = {
+                "assessment_id": assessment.id, "answer_id": assessment.answers[0].id,
+                "evidence_id": evidence.id, "member_id": assessment.member_id,
+                "member": assessment.member_id,
+            }
+        for code in values:
+            values[code].update(campaign_id=assessments["campaign"],
+                                version_id=assessments["version"], key="ORG",
+                                filename="app.css")
+        db.session.commit()
+        return values
+
+
+def build_url(app, endpoint, values):
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+    with app.test_request_context():
+        args = {name: values[name] for name in rule.arguments}
+        if endpoint == "evidence.index":
+            args["member"] = values["member"]
+        return url_for(endpoint, **args), ("GET" if "GET" in rule.methods else "POST")
+
+
+def expected(kind, role, own):
+    """'ok' (allowed), 'login', 403 or 404."""
+    if kind == "public":
+        return "ok"
+    if role == "anonymous":
+        return "login"
+    staff = role in ("staff", "admin")
+    if kind == "login":
+        return "ok"
+    if kind == "staff":
+        return "ok" if staff else 403
+    sees = staff or own
+    if not sees:
+        return 404
+    if kind == "member_read":
+        return "ok"
+    if kind == "member_write":
+        return "ok" if role in ("manager", "contributor") else 403
+    if kind == "manager_write":
+        return "ok" if role == "manager" else 403
+    if kind == "review":
+        return "ok" if role in ("consultant", "staff", "admin") else 403
+    raise AssertionError(kind)
+
+
+def test_every_route_has_a_kind(app):
+    assert {r.endpoint for r in app.url_map.iter_rules()} == set(KINDS)
+
+
+def form_for(endpoint, values):
+    """Enough of a form that an allowed request passes validation."""
+    return {"evidence_id": values["evidence_id"]} if endpoint == "assessments.link" else {}
+
+
+def allowed(endpoint, response) -> bool:
+    got = response.status_code
+    to_login = got == 302 and "/login" in response.headers.get("Location", "")
+    if endpoint == "auth.logout":
+        return to_login  # logging out lands on the login page
+    return got not in (401, 403, 404, 500) and not to_login
+
+
+@pytest.mark.parametrize("endpoint", sorted(KINDS))
+def test_route_for_every_role_own_and_foreign(app, client, people, world, endpoint):
+    if endpoint == "assessments.send_back":  # only a submitted assessment can be sent back
+        with app.app_context():
+            for assessment in db.session.scalars(select(Assessment)):
+                assessment.state = "submitted"
+            db.session.commit()
+    failures = []
+    for role in ROLES:
+        for target, own_for in (("MEM-A", True), ("MEM-B", False)):
+            client.delete_cookie("session")
+            if role != "anonymous":
+                assert login(client, people[role]).status_code == 302
+            url, method = build_url(app, endpoint, world[target])
+            response = client.get(url) if method == "GET" else \
+                post(client, url, form_for(endpoint, world[target]))
+            response.close()
+            want = expected(KINDS[endpoint], role, own_for)
+            got = response.status_code
+            if want == "login":
+                ok = got == 302 and "/login" in response.headers.get("Location", "")
+            elif want == "ok":
+                ok = allowed(endpoint, response)
+            else:
+                ok = got == want
+            if not ok:
+                failures.append(f"{role} on {target}: {method} {url} → {got}, expected {want}")
+    assert not failures, "\n".join(failures)
+
+
+def test_a_consultant_of_other_members_gets_404(app, client, people, world):
+    with app.app_context():
+        member_b = db.session.scalar(select(Member).where(Member.code == "MEM-B"))
+        factories.user("other.consultant@x.example", "consultant", assigned=[member_b])
+        db.session.commit()
+    login(client, "other.consultant@x.example")
+    values = world["MEM-A"]
+    for endpoint in ("assessments.show", "assessments.answers", "assessments.history",
+                     "evidence.download", "evidence.index"):
+        url, _ = build_url(app, endpoint, values)
+        response = client.get(url)
+        response.close()
+        assert response.status_code == 404, url
+    url, _ = build_url(app, "assessments.show", world["MEM-B"])
+    assert client.get(url).status_code == 200
