@@ -1,18 +1,31 @@
 """The start page after login: where each role goes next."""
 
+from datetime import date
+
 from flask import render_template
 from flask_login import current_user, login_required
 from sqlalchemy import text
 
+from compliance.assessments.queries import (
+    progress_by_chapter,
+    total_progress,
+    visible_assessments,
+)
 from compliance.extensions import db
 from compliance.home import bp
 from compliance.manual.queries import latest_version
+
+HOME_ASSESSMENTS = 8
 
 
 @bp.route("/")
 @login_required
 def index():
-    return render_template("home/index.html", manual=latest_version(), user=current_user)
+    assessments = visible_assessments(current_user)[:HOME_ASSESSMENTS]
+    progress = progress_by_chapter([a.id for a in assessments])
+    totals = {a.id: total_progress(progress, a.id) for a in assessments}
+    return render_template("home/index.html", manual=latest_version(), user=current_user,
+                           assessments=assessments, totals=totals, today=date.today())
 
 
 @bp.route("/healthz")
