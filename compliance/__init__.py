@@ -72,26 +72,32 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    import compliance.actions.views
     import compliance.assessments.views
     import compliance.auth.views
     import compliance.campaigns.views
+    import compliance.dashboard.views
     import compliance.evidence.views
     import compliance.home.views
     import compliance.manual.views
     import compliance.members.views
+    import compliance.reviews.views
     import compliance.users.views  # noqa: F401  the views attach their routes
+    from compliance.actions import bp as actions_bp
     from compliance.assessments import bp as assessments_bp
     from compliance.auth import bp as auth_bp
     from compliance.campaigns import bp as campaigns_bp
+    from compliance.dashboard import bp as dashboard_bp
     from compliance.errors import register_error_handlers
     from compliance.evidence import bp as evidence_bp
     from compliance.home import bp as home_bp
     from compliance.manual import bp as manual_bp
     from compliance.members import bp as members_bp
+    from compliance.reviews import bp as reviews_bp
     from compliance.users import bp as users_bp
 
     for blueprint in (auth_bp, home_bp, manual_bp, members_bp, users_bp, campaigns_bp,
-                      assessments_bp, evidence_bp):
+                      assessments_bp, evidence_bp, reviews_bp, actions_bp, dashboard_bp):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
 
@@ -110,12 +116,14 @@ def _register_cli(app: Flask) -> None:
 def _register_template_helpers(app: Flask) -> None:
     from flask_wtf.csrf import generate_csrf
 
+    from compliance.actions.models import ACTION_STATUS_LABELS
     from compliance.assessments.models import STATE_LABELS, STATUS_LABELS
     from compliance.auth.models import ROLE_LABELS
     from compliance.i18n import LANGUAGE_NAMES, current_language, translated
     from compliance.members.models import REGION_LABELS
     from compliance.permissions import PREDICATES
     from compliance.profile import ACTIVITY_LABELS
+    from compliance.reviews.models import READINESS_LABELS, VERDICT_LABELS
 
     app.jinja_env.filters["tr"] = translated
 
@@ -127,6 +135,9 @@ def _register_template_helpers(app: Flask) -> None:
             "ROLE_LABELS": ROLE_LABELS,
             "STATE_LABELS": STATE_LABELS,
             "STATUS_LABELS": STATUS_LABELS,
+            "VERDICT_LABELS": VERDICT_LABELS,
+            "READINESS_LABELS": READINESS_LABELS,
+            "ACTION_STATUS_LABELS": ACTION_STATUS_LABELS,
             "REGION_LABELS": REGION_LABELS,
             "LANGUAGE_NAMES": LANGUAGE_NAMES,
             "current_language": current_language,

@@ -1,5 +1,6 @@
 """Imports every model so that metadata (and Alembic) sees the whole schema."""
 
+from compliance.actions.models import ActionEvidence, CorrectiveAction
 from compliance.assessments.models import Answer, AnswerEvidence, Assessment
 from compliance.audit import AuditEvent, AuditHead
 from compliance.auth.models import LoginFailure, User
@@ -7,8 +8,10 @@ from compliance.campaigns.models import Campaign
 from compliance.evidence.models import Evidence
 from compliance.manual.models import Chapter, ManualVersion, Requirement
 from compliance.members.models import ConsultantAssignment, Member
+from compliance.reviews.models import AssessmentScore, PreAudit, RequirementVerdict
 
 __all__ = [
+    "ActionEvidence", "AssessmentScore", "CorrectiveAction", "PreAudit", "RequirementVerdict",
     "Answer", "AnswerEvidence", "Assessment", "AuditEvent", "AuditHead", "Campaign", "Chapter",
     "ConsultantAssignment", "Evidence", "LoginFailure", "ManualVersion", "Member",
     "Requirement", "User",

@@ -15,6 +15,7 @@ from flask_login import current_user, login_required
 from compliance.auth.models import Role
 
 if TYPE_CHECKING:
+    from compliance.actions.models import CorrectiveAction
     from compliance.assessments.models import Assessment
     from compliance.auth.models import User
     from compliance.evidence.models import Evidence
@@ -77,6 +78,46 @@ def can_send_back(user: User, assessment: Assessment) -> bool:
     return reviewer and assessment.state_enum in (State.SUBMITTED, State.IN_PRE_AUDIT)
 
 
+def is_reviewer_of(user: User, member: Member) -> bool:
+    """Staff, or a consultant assigned to this member."""
+    return is_staff(user) or (user.is_authenticated and user.role == Role.CONSULTANT
+                              and can_view_member(user, member))
+
+
+def can_review(user: User, assessment: Assessment) -> bool:
+    from compliance.assessments.models import State
+
+    return is_reviewer_of(user, assessment.member) and \
+        assessment.state_enum in (State.SUBMITTED, State.IN_PRE_AUDIT)
+
+
+def can_reopen_pre_audit(user: User, assessment: Assessment) -> bool:
+    from compliance.assessments.models import State
+
+    return is_staff(user) and assessment.state_enum == State.PRE_AUDITED
+
+
+def can_see_verdicts(user: User, assessment: Assessment) -> bool:
+    """Reviewers always; the member once the pre-audit is completed."""
+    from compliance.assessments.models import State
+
+    if is_reviewer_of(user, assessment.member):
+        return True
+    return can_view_assessment(user, assessment) and assessment.state_enum == State.PRE_AUDITED
+
+
+def can_work_on_action(user: User, action: CorrectiveAction) -> bool:
+    return works_for(user, action.member_id)
+
+
+def can_verify_action(user: User, action: CorrectiveAction) -> bool:
+    return is_reviewer_of(user, action.member)
+
+
+def can_view_sector(user: User) -> bool:
+    return is_staff(user) or (user.is_authenticated and user.role == Role.CONSULTANT)
+
+
 def can_view_evidence(user: User, evidence: Evidence) -> bool:
     return can_view_member(user, evidence.member)
 
@@ -124,4 +165,10 @@ PREDICATES = {
     "can_send_back": can_send_back,
     "can_manage_evidence": can_manage_evidence,
     "can_manage_campaigns": can_manage_campaigns,
+    "can_review": can_review,
+    "can_reopen_pre_audit": can_reopen_pre_audit,
+    "can_see_verdicts": can_see_verdicts,
+    "can_work_on_action": can_work_on_action,
+    "can_verify_action": can_verify_action,
+    "can_view_sector": can_view_sector,
 }

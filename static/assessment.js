@@ -1,8 +1,8 @@
-// Save one answer in place, without leaving the page. Without this script the same
-// forms post normally and come back to the same requirement: nothing depends on it.
+// Save one answer (or one verdict) in place, without leaving the page. Without this
+// script the same forms post normally and come back to the same requirement.
 (function () {
   "use strict";
-  document.querySelectorAll("form.answer-form").forEach(function (form) {
+  document.querySelectorAll("form.answer-form, form.verdict-form").forEach(function (form) {
     form.addEventListener("submit", function (event) {
       if (!window.fetch) { return; }
       event.preventDefault();
@@ -18,9 +18,16 @@
         output.textContent = result.data.message || "";
         output.classList.toggle("error", !result.ok);
         if (result.ok) {
-          form.querySelector("input[name=revision]").value = result.data.revision;
+          var revision = form.querySelector("input[name=revision]");
+          if (!revision) {
+            revision = document.createElement("input");
+            revision.type = "hidden";
+            revision.name = "revision";
+            form.appendChild(revision);
+          }
+          revision.value = result.data.revision;
           var bar = document.getElementById("overall-progress");
-          if (bar) { bar.value = result.data.percent; }
+          if (bar && result.data.percent !== undefined) { bar.value = result.data.percent; }
           form.closest("section").classList.add("answered");
         }
       }).catch(function () {

@@ -6,16 +6,19 @@ answer 404 (their existence is not revealed); pages of a role one does not have,
 """
 
 import io
+from datetime import date
 
 import pytest
 from flask import url_for
 from sqlalchemy import select
 
+from compliance.actions.models import CorrectiveAction
 from compliance.assessments.models import Assessment
 from compliance.auth.models import User
 from compliance.evidence.services import upload_evidence
 from compliance.extensions import db
 from compliance.members.models import Member
+from compliance.reviews.models import PreAudit, RequirementVerdict
 from tests import factories
 from tests.conftest import login, post
 
@@ -36,7 +39,14 @@ KINDS = {
     "assessments.unlink": "member_write", "assessments.submit": "manager_write",
     "evidence.withdraw": "member_write",
     "assessments.send_back": "review",
+    "reviews.review": "reviewer_read", "reviews.save_verdict": "review",
+    "reviews.complete": "review", "reviews.reopen": "staff_reopen",
+    "actions.index": "login", "actions.show": "member_read", "actions.start": "member_write",
+    "actions.done": "member_write", "actions.verify": "reviewer_write",
+    "actions.reopen": "reviewer_write",
+    "dashboard.sector": "sector", "dashboard.sector_csv": "sector",
 }
+STATE_FOR = {"review": "submitted", "staff_reopen": "pre_audited"}
 ROLES = ["anonymous", "manager", "contributor", "consultant", "staff", "admin"]
 
 
@@ -53,10 +63,20 @@ def world(app, db, people, assessments):
                                        stream=io.BytesIO(factories.pdf_bytes(key)), title=key,
                                        document_date=None, expiry_date=None,
                                        version_note=None, actor=manager)
+            answer = assessment.answers[0]
+            verdict = RequirementVerdict(answer=answer, verdict="minor_nc")
+            db.session.add(verdict)
+            db.session.flush()
+            action = CorrectiveAction(verdict_id=verdict.id, assessment_id=assessment.id,
+                                      member_id=assessment.member_id, severity="minor_nc",
+                                      requirement_key=answer.requirement_key,
+                                      description="fix it", due_date=date.today())
+            db.session.add(action)
+            db.session.flush()
             values[code] = {
-                "assessment_id": assessment.id, "answer_id": assessment.answers[0].id,
+                "assessment_id": assessment.id, "answer_id": answer.id,
                 "evidence_id": evidence.id, "member_id": assessment.member_id,
-                "member": assessment.member_id,
+                "member": assessment.member_id, "action_id": action.id,
             }
         for code in values:
             values[code].update(campaign_id=assessments["campaign"],
@@ -86,6 +106,8 @@ def expected(kind, role, own):
         return "ok"
     if kind == "staff":
         return "ok" if staff else 403
+    if kind == "sector":
+        return "ok" if role in ("consultant", "staff", "admin") else 403
     sees = staff or own
     if not sees:
         return 404
@@ -95,8 +117,10 @@ def expected(kind, role, own):
         return "ok" if role in ("manager", "contributor") else 403
     if kind == "manager_write":
         return "ok" if role == "manager" else 403
-    if kind == "review":
+    if kind in ("review", "reviewer_read", "reviewer_write"):
         return "ok" if role in ("consultant", "staff", "admin") else 403
+    if kind == "staff_reopen":
+        return "ok" if staff else 403
     raise AssertionError(kind)
 
 
@@ -119,10 +143,12 @@ def allowed(endpoint, response) -> bool:
 
 @pytest.mark.parametrize("endpoint", sorted(KINDS))
 def test_route_for_every_role_own_and_foreign(app, client, people, world, endpoint):
-    if endpoint == "assessments.send_back":  # only a submitted assessment can be sent back
+    state = STATE_FOR.get(KINDS[endpoint])
+    if state:  # reviewing needs a submitted assessment, reopening a completed one
         with app.app_context():
             for assessment in db.session.scalars(select(Assessment)):
-                assessment.state = "submitted"
+                assessment.state = state
+                assessment.pre_audit = PreAudit(signed_by_name="X", signed_on=date.today())
             db.session.commit()
     failures = []
     for role in ROLES:

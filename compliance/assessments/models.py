@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from compliance.auth.models import User
     from compliance.campaigns.models import Campaign
     from compliance.evidence.models import Evidence
+    from compliance.reviews.models import PreAudit, RequirementVerdict
 
 
 class State(StrEnum):
@@ -73,6 +74,7 @@ class Assessment(CreatedAtMixin, db.Model):
     submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
     answers: Mapped[list[Answer]] = relationship(back_populates="assessment",
                                                  order_by="Answer.position")
+    pre_audit: Mapped[PreAudit | None] = relationship(back_populates="assessment")
 
     @property
     def state_enum(self) -> State:
@@ -116,6 +118,7 @@ class Answer(db.Model):
     updated_by: Mapped[User | None] = relationship()
     evidence_links: Mapped[list[AnswerEvidence]] = relationship(
         back_populates="answer", order_by="AnswerEvidence.linked_at")
+    verdict: Mapped[RequirementVerdict | None] = relationship(back_populates="answer")
 
     @property
     def answered(self) -> bool:

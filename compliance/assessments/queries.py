@@ -75,6 +75,7 @@ def total_progress(progress: dict[tuple[int, int], Progress], assessment_id: int
 def answers_for_page(assessment: Assessment, chapter_id: int | None, show: str) -> list[Answer]:
     query = (select(Answer).where(Answer.assessment_id == assessment.id)
              .options(joinedload(Answer.requirement), joinedload(Answer.updated_by),
+                      joinedload(Answer.verdict),
                       selectinload(Answer.evidence_links).joinedload(AnswerEvidence.evidence))
              .order_by(Answer.position))
     if chapter_id is not None:

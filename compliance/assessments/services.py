@@ -27,7 +27,7 @@ def _require_editable(assessment: Assessment) -> None:
         raise DomainError(_l("This assessment is submitted: it can no longer be changed."))
 
 
-def _set_state(assessment: Assessment, state: State, *, actor: User | None,
+def set_state(assessment: Assessment, state: State, *, actor: User | None,
                reason: str | None = None) -> None:
     before = assessment.state
     assessment.state = state.value
@@ -68,7 +68,7 @@ def save_answer(answer: Answer, *, status: str | None, justification: str | None
         raise AnswerConflict(_l("Someone else saved this answer while you were editing it. "
                                 "Your text is shown below: check it and save again.")) from None
     if assessment.state_enum == State.NOT_STARTED:
-        _set_state(assessment, State.IN_PROGRESS, actor=actor)
+        set_state(assessment, State.IN_PROGRESS, actor=actor)
     log_event("answer.saved", answer, actor=actor, member_id=assessment.member_id,
               assessment_id=assessment.id, before=before,
               after={"requirement": answer.requirement_key, **answer.snapshot()})
@@ -105,7 +105,7 @@ def submit_assessment(assessment: Assessment, *, actor: User) -> None:
     assessment.submitted_at = utcnow()
     assessment.submitted_by_id = actor.id
     assessment.return_reason = None
-    _set_state(assessment, State.SUBMITTED, actor=actor)
+    set_state(assessment, State.SUBMITTED, actor=actor)
 
 
 def return_assessment(assessment: Assessment, *, reason: str, actor: User) -> None:
@@ -116,4 +116,4 @@ def return_assessment(assessment: Assessment, *, reason: str, actor: User) -> No
     if not reason:
         raise DomainError(_l("Say what must change: a reason is required."))
     assessment.return_reason = reason
-    _set_state(assessment, State.IN_PROGRESS, actor=actor, reason=reason)
+    set_state(assessment, State.IN_PROGRESS, actor=actor, reason=reason)

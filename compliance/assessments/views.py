@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from compliance.actions.queries import visible_actions
 from compliance.assessments import bp, queries, services
 from compliance.assessments.forms import AnswerForm, IncludeForm, ReasonForm
 from compliance.audit import AuditEvent
@@ -16,7 +17,9 @@ from compliance.errors import DomainError
 from compliance.evidence.services import member_evidence_query
 from compliance.extensions import db
 from compliance.manual.models import Chapter
-from compliance.permissions import can_answer, can_send_back, can_submit
+from compliance.permissions import can_answer, can_see_verdicts, can_send_back, can_submit
+from compliance.reviews.forms import ReopenForm
+from compliance.reviews.scores import scorecard
 
 
 @bp.route("/")
@@ -39,10 +42,16 @@ def show(assessment_id: int):
     missing = []
     if can_submit(current_user, assessment) and total.missing:
         missing = queries.answers_for_page(assessment, None, "unanswered")
+    card, actions = None, []
+    if can_see_verdicts(current_user, assessment) and assessment.pre_audit is not None:
+        card = scorecard(assessment)
+        actions = [a for a in visible_actions(current_user, member_id=assessment.member_id)
+                   if a.assessment_id == assessment.id]
     return render_template(
         "assessments/show.html", assessment=assessment, chapters=chapters, total=total,
         progress={c: p for (_, c), p in progress.items()}, missing=missing,
-        reason_form=ReasonForm(), today=date.today())
+        reason_form=ReasonForm(), reopen_form=ReopenForm(), card=card, actions=actions,
+        today=date.today())
 
 
 def _chapters(assessment) -> list[Chapter]:  # noqa: ANN001

@@ -43,6 +43,16 @@ def refusal_message(refused: RefusedFile, filename: str | None) -> object:
     return messages.get(refused.code, _l("%(name)s was refused.", name=name))
 
 
+TITLE_LENGTH = 200
+
+
+def discard_unreferenced(sha256s: list[str]) -> None:
+    """After a refused request: remove the files it wrote that no evidence refers to."""
+    for sha256 in sha256s:
+        if db.session.scalar(select(Evidence.id).where(Evidence.sha256 == sha256)) is None:
+            storage.path_for(evidence_root(), sha256).unlink(missing_ok=True)
+
+
 def evidence_root() -> Path:
     return Path(current_app.config["EVIDENCE_DIR"])
 
@@ -62,7 +72,7 @@ def upload_evidence(member: Member, *, filename: str | None, stream: BinaryIO, t
         raise DomainError(refusal_message(refused, filename)) from None
     evidence = Evidence(member_id=member.id, sha256=stored.sha256, size=stored.size,
                         filename=stored.filename, media_type=stored.kind.media_type,
-                        title=title.strip() or Path(stored.filename).stem,
+                        title=(title.strip() or Path(stored.filename).stem)[:TITLE_LENGTH],
                         document_date=document_date, expiry_date=expiry_date,
                         version_note=(version_note or "").strip() or None,
                         uploaded_by_id=actor.id)

@@ -37,6 +37,7 @@ def upload(assessment_id: int, answer_id: int):
     assessment, answer = editable_answer(assessment_id, answer_id)
     form = UploadForm()
     files = [f for f in request.files.getlist("files") if f and (f.filename or f.content_length)]
+    written: list[str] = []
     try:
         if not form.validate_on_submit():
             raise DomainError("; ".join(e for errs in form.errors.values() for e in errs))
@@ -48,9 +49,11 @@ def upload(assessment_id: int, answer_id: int):
                 title=form.title.data or "" if len(files) == 1 else "",
                 document_date=form.document_date.data, expiry_date=form.expiry_date.data,
                 version_note=form.version_note.data, actor=current_user)
+            written.append(evidence.sha256)
             services.link_evidence(answer, evidence, actor=current_user)
     except DomainError as exc:
         db.session.rollback()  # all the files of the request, or none
+        services.discard_unreferenced(written)
         return _answers_page(assessment, errors={answer_id: str(exc.message)},
                              entered={answer_id: request.form}, status=400)
     db.session.commit()

@@ -11,6 +11,7 @@ from compliance.assessments.queries import (
     total_progress,
     visible_assessments,
 )
+from compliance.dashboard.member import member_dashboard
 from compliance.extensions import db
 from compliance.home import bp
 from compliance.manual.queries import latest_version
@@ -21,6 +22,11 @@ HOME_ASSESSMENTS = 8
 @bp.route("/")
 @login_required
 def index():
+    if current_user.member_id:
+        assessments = visible_assessments(current_user)
+        return render_template("dashboard/member.html", manual=latest_version(),
+                               today=date.today(),
+                               **member_dashboard(current_user, assessments, date.today()))
     assessments = visible_assessments(current_user)[:HOME_ASSESSMENTS]
     progress = progress_by_chapter([a.id for a in assessments])
     totals = {a.id: total_progress(progress, a.id) for a in assessments}
