@@ -21,6 +21,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 from sqlalchemy import func, select
 
+from compliance.actions.models import CorrectiveAction
+from compliance.actions.services import complete_action, start_action, verify_action
 from compliance.assessments.services import save_answer, submit_assessment
 from compliance.auth.models import Role, User
 from compliance.auth.services import create_user
@@ -34,6 +36,7 @@ from compliance.manual.services import import_manual
 from compliance.members.enterprise_number import make_enterprise_number
 from compliance.members.models import Member
 from compliance.members.services import create_member, member_by_code
+from compliance.reviews.services import complete_pre_audit, save_verdict
 
 MANUAL_PATH = Path(__file__).resolve().parent.parent / "checklists" / "mdr-cmd"
 CAMPAIGN_TITLE = "Self-assessment 2026"
@@ -133,6 +136,40 @@ def demo_campaign(version) -> None:  # noqa: ANN001
     manager_b = _user("manager.b@demo.example")
     _answer(by_member["DEMO-B"], manager_b, share=1.0)
     submit_assessment(by_member["DEMO-B"], actor=manager_b)
+    _pre_audit(by_member["DEMO-B"], _user("consultant@demo.example"), manager_b)
+
+
+VERDICT_CYCLE = ("conform", "conform", "conform", "observation", "conform", "minor_nc",
+                 "conform", "conform", "major_nc", "conform", "conform", "minor_nc")
+
+
+def _pre_audit(assessment, consultant: User, manager: User) -> None:  # noqa: ANN001
+    """A completed pre-audit with findings of each severity and actions in several states."""
+    for i, answer in enumerate(a for a in assessment.answers if a.included):
+        verdict = VERDICT_CYCLE[i % len(VERDICT_CYCLE)]
+        if answer.status == "not_applicable":
+            verdict = "not_applicable"
+        save_verdict(answer, verdict=verdict, revision=None, actor=consultant,
+                     reason="Bevestigd: geen activiteit van dit type."
+                     if verdict == "not_applicable" else None,
+                     comment={"observation": "Procedure bestaat maar wordt niet overal "
+                                             "gevolgd.",
+                              "minor_nc": "Registratie onvolledig voor twee dossiers.",
+                              "major_nc": "Geen bewijs dat dit gebeurt."}.get(verdict),
+                     change_request=None)
+    complete_pre_audit(assessment, signed_by_name=consultant.name,
+                       signed_on=date.today() - timedelta(days=40), actor=consultant)
+    actions = db.session.scalars(select(CorrectiveAction).where(
+        CorrectiveAction.assessment_id == assessment.id).order_by(CorrectiveAction.id)).all()
+    steps = ["open", "in_progress", "done", "verified", "open", "in_progress"]
+    for action, step in zip(actions, steps, strict=False):
+        if step != "open":
+            start_action(action, actor=manager)
+        if step in ("done", "verified"):
+            complete_action(action, closure_note="Procedure aangepast en opleiding gegeven.",
+                            evidence=[], actor=manager)
+        if step == "verified":
+            verify_action(action, actor=consultant)
 
 
 STATUS_CYCLE = ("compliant", "compliant", "partial", "compliant", "not_compliant",

@@ -106,6 +106,9 @@ def submit_assessment(assessment: Assessment, *, actor: User) -> None:
     assessment.submitted_by_id = actor.id
     assessment.return_reason = None
     set_state(assessment, State.SUBMITTED, actor=actor)
+    from compliance.reviews.scores import refresh_scores  # reviews build on assessments
+
+    refresh_scores(assessment)
 
 
 def return_assessment(assessment: Assessment, *, reason: str, actor: User) -> None:

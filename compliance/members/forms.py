@@ -24,3 +24,8 @@ class MemberForm(FlaskForm):
         choices=select_choices((a.value, label) for a, label in ACTIVITY_LABELS.items()),
         description=_l("Decides which requirements of the manual apply."),
     )
+
+
+class AssignmentForm(FlaskForm):
+    consultants = CheckboxesField(_l("Consultants assigned"), coerce=int,
+                                  description=_l("They see and review this member only."))

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from compliance.audit import log_event
 from compliance.errors import DomainError
 from compliance.extensions import db
 from compliance.members.enterprise_number import (
@@ -63,6 +64,24 @@ def checked_enterprise_number(raw: str) -> str:
         raise DomainError(_l("%(number)s is not a valid enterprise number: %(reason)s.",
                              number=raw.strip(),
                              reason=ENTERPRISE_REASONS.get(exc.reason, exc.reason))) from None
+
+
+def assign_consultants(member: Member, consultants: list[User], *, actor: User | None) -> None:
+    """Set the consultants who may see and review this member."""
+    if any(c.role != "consultant" for c in consultants):
+        raise DomainError(_l("Only consultants are assigned to members."))
+    before = sorted(c.email for c in member.consultants)
+    for consultant in consultants:
+        if member not in consultant.assigned_members:
+            consultant.assigned_members.append(member)
+    for consultant in list(member.consultants):
+        if consultant not in consultants:
+            consultant.assigned_members.remove(member)
+    db.session.flush()
+    db.session.expire(member, ["consultants"])
+    log_event("member.consultants", member, actor=actor, member_id=member.id,
+              before={"consultants": before},
+              after={"consultants": sorted(c.email for c in consultants)})
 
 
 def members_query():

@@ -5,11 +5,14 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 
 from compliance.errors import DomainError
 from compliance.extensions import db
 from compliance.members import bp, services
-from compliance.members.forms import MemberForm
+from compliance.auth.models import Role, User
+from compliance.forms import select_choices
+from compliance.members.forms import AssignmentForm, MemberForm
 from compliance.members.models import Member
 from compliance.permissions import staff_required
 
@@ -46,8 +49,19 @@ def create():
     return render_template("members/new.html", form=form), status
 
 
-@bp.route("/<int:member_id>")
+@bp.route("/<int:member_id>", methods=["GET", "POST"])
 @staff_required
 def show(member_id: int):
     member = db.session.get(Member, member_id) or abort(404)
-    return render_template("members/show.html", member=member)
+    consultants = db.session.scalars(select(User).where(User.role == Role.CONSULTANT.value)
+                                     .order_by(User.name)).all()
+    form = AssignmentForm(consultants=[c.id for c in member.consultants])
+    form.consultants.choices = select_choices((c.id, f"{c.name} ({c.email})")
+                                              for c in consultants)
+    if form.validate_on_submit():
+        chosen = [c for c in consultants if c.id in form.consultants.data]
+        services.assign_consultants(member, chosen, actor=current_user)
+        db.session.commit()
+        flash(_("Consultants of %(code)s saved.", code=member.code), "success")
+        return redirect(url_for("members.show", member_id=member.id))
+    return render_template("members/show.html", member=member, form=form)

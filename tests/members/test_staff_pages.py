@@ -98,3 +98,25 @@ def test_other_roles_do_not_see_staff_links(client, people):
     login(client, people["manager"])
     html = client.get("/").get_data(as_text=True)
     assert 'href="/members/"' not in html and 'href="/users/"' not in html
+
+
+def test_staff_assign_consultants_and_the_consultant_sees_only_those(app, client, people,
+                                                                      assessments):
+    with app.app_context():
+        from compliance.extensions import db
+        member_b = db.session.scalar(select(Member).where(Member.code == "MEM-B"))
+        consultant = db.session.scalar(select(User).where(User.email == people["consultant"]))
+        member_b_id, consultant_id = member_b.id, consultant.id
+    login(client, people["staff"])
+    response = post(client, f"/members/{member_b_id}", {"consultants": [str(consultant_id)]})
+    assert response.status_code == 302
+    assert "Consultant" in client.get(f"/members/{member_b_id}").get_data(as_text=True)
+    post(client, "/logout")
+    login(client, people["consultant"])
+    assert client.get(f"/assessments/{assessments['b']}").status_code == 200
+    post(client, "/logout")
+    login(client, people["staff"])
+    post(client, f"/members/{member_b_id}", {})  # unassign everyone
+    post(client, "/logout")
+    login(client, people["consultant"])
+    assert client.get(f"/assessments/{assessments['b']}").status_code == 404
