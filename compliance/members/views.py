@@ -7,11 +7,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from compliance.auth.models import Role, User
 from compliance.errors import DomainError
 from compliance.extensions import db
-from compliance.members import bp, services
-from compliance.auth.models import Role, User
 from compliance.forms import select_choices
+from compliance.members import bp, services
 from compliance.members.forms import AssignmentForm, MemberForm
 from compliance.members.models import Member
 from compliance.permissions import staff_required
