@@ -32,7 +32,7 @@ translations: $(VENV)/.installed
 messages: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
 		-o compliance/translations/messages.pot .
-	$(BIN)/pybabel update -N --no-location -i compliance/translations/messages.pot -d compliance/translations
+	$(BIN)/pybabel update -N --no-wrap -i compliance/translations/messages.pot -d compliance/translations
 
 migrate: install
 	$(BIN)/compliance db upgrade

@@ -139,6 +139,19 @@ def demo_campaign(version) -> None:  # noqa: ANN001
     _pre_audit(by_member["DEMO-B"], _user("consultant@demo.example"), manager_b)
 
 
+DEMO_TEXTS = {
+    "nl": {"not_applicable": "Geen activiteit van dit type in ons atelier.",
+           "partial": "Opgevolgd in het kwaliteitsoverleg."},
+    "fr": {"not_applicable": "Aucune activité de ce type dans notre atelier.",
+           "partial": "Suivi lors de la réunion qualité.",
+           "verdict_na": "Confirmé : aucune activité de ce type.",
+           "observation": "La procédure existe mais n'est pas suivie partout.",
+           "minor_nc": "Enregistrement incomplet pour deux dossiers.",
+           "major_nc": "Aucune preuve que cela soit fait.",
+           "closure": "Procédure adaptée et formation donnée."},
+    "en": {"not_applicable": "No activity of this kind in our workshop.",
+           "partial": "Followed up in the quality meeting."},
+}
 VERDICT_CYCLE = ("conform", "conform", "conform", "observation", "conform", "minor_nc",
                  "conform", "conform", "major_nc", "conform", "conform", "minor_nc")
 
@@ -149,14 +162,10 @@ def _pre_audit(assessment, consultant: User, manager: User) -> None:  # noqa: AN
         verdict = VERDICT_CYCLE[i % len(VERDICT_CYCLE)]
         if answer.status == "not_applicable":
             verdict = "not_applicable"
+        texts = DEMO_TEXTS["fr"]  # DEMO-B works in French
         save_verdict(answer, verdict=verdict, revision=None, actor=consultant,
-                     reason="Bevestigd: geen activiteit van dit type."
-                     if verdict == "not_applicable" else None,
-                     comment={"observation": "Procedure bestaat maar wordt niet overal "
-                                             "gevolgd.",
-                              "minor_nc": "Registratie onvolledig voor twee dossiers.",
-                              "major_nc": "Geen bewijs dat dit gebeurt."}.get(verdict),
-                     change_request=None)
+                     reason=texts["verdict_na"] if verdict == "not_applicable" else None,
+                     comment=texts.get(verdict), change_request=None)
     complete_pre_audit(assessment, signed_by_name=consultant.name,
                        signed_on=date.today() - timedelta(days=40), actor=consultant)
     actions = db.session.scalars(select(CorrectiveAction).where(
@@ -166,7 +175,7 @@ def _pre_audit(assessment, consultant: User, manager: User) -> None:  # noqa: AN
         if step != "open":
             start_action(action, actor=manager)
         if step in ("done", "verified"):
-            complete_action(action, closure_note="Procedure aangepast en opleiding gegeven.",
+            complete_action(action, closure_note=DEMO_TEXTS["fr"]["closure"],
                             evidence=[], actor=manager)
         if step == "verified":
             verify_action(action, actor=consultant)
@@ -174,11 +183,16 @@ def _pre_audit(assessment, consultant: User, manager: User) -> None:  # noqa: AN
 
 STATUS_CYCLE = ("compliant", "compliant", "partial", "compliant", "not_compliant",
                 "compliant", "not_applicable")
-DEMO_FILES = (
-    ("Kwaliteitshandboek", "kwaliteitshandboek.pdf", "Kwaliteitshandboek — versie 3"),
-    ("Aanstelling PRRC", "aanstelling-prrc.pdf", "Aanstelling van de PRRC"),
-    ("Verzekeringsattest 2026", "verzekering-2026.pdf", "Attest burgerlijke aansprakelijkheid"),
-)
+DEMO_FILES = {
+    "nl": (("Kwaliteitshandboek", "kwaliteitshandboek.pdf", "Kwaliteitshandboek — versie 3"),
+           ("Aanstelling PRRC", "aanstelling-prrc.pdf", "Aanstelling van de PRRC"),
+           ("Verzekeringsattest 2026", "verzekering-2026.pdf",
+            "Attest burgerlijke aansprakelijkheid")),
+    "fr": (("Manuel qualité", "manuel-qualite.pdf", "Manuel qualité — version 3"),
+           ("Désignation du PRRC", "designation-prrc.pdf", "Désignation du PRRC"),
+           ("Attestation d'assurance 2026", "assurance-2026.pdf",
+            "Attestation responsabilité civile")),
+}
 
 
 def _answer(assessment, actor: User, share: float) -> None:  # noqa: ANN001
@@ -187,13 +201,13 @@ def _answer(assessment, actor: User, share: float) -> None:  # noqa: ANN001
                              title=title, document_date=date.today() - timedelta(days=90),
                              expiry_date=date.today() + timedelta(days=20 + 200 * i),
                              version_note=None, actor=actor)
-             for i, (title, name, text) in enumerate(DEMO_FILES)]
+             for i, (title, name, text) in enumerate(DEMO_FILES[actor.locale or "nl"])]
     for i, answer in enumerate(included[: round(len(included) * share)]):
         status = STATUS_CYCLE[i % len(STATUS_CYCLE)]
+        texts = DEMO_TEXTS[actor.locale or "en"]
         save_answer(answer, status=status, revision=answer.revision, actor=actor,
-                    justification="Geen activiteit van dit type in ons atelier."
-                    if status == "not_applicable" else None,
-                    comment="Opgevolgd in het kwaliteitsoverleg." if status == "partial" else None)
+                    justification=texts["not_applicable"] if status == "not_applicable" else None,
+                    comment=texts["partial"] if status == "partial" else None)
         if i % 5 == 0:
             link_evidence(answer, files[i // 5 % len(files)], actor=actor)
 
