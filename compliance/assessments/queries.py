@@ -90,6 +90,14 @@ def answers_for_page(assessment: Assessment, chapter_id: int | None, show: str) 
     return list(db.session.scalars(query).unique())
 
 
+def unanswered(assessment: Assessment) -> list[Answer]:
+    """What still blocks submission: the key and title of each unanswered requirement."""
+    return list(db.session.scalars(
+        select(Answer).where(Answer.assessment_id == assessment.id, Answer.included.is_(True),
+                             ~_answered())
+        .options(joinedload(Answer.requirement)).order_by(Answer.position)))
+
+
 def visible_assessments(user) -> list[Assessment]:  # noqa: ANN001
     query = (select(Assessment).join(Assessment.campaign)
              .options(joinedload(Assessment.member),

@@ -41,7 +41,7 @@ def show(assessment_id: int):
     total = queries.total_progress(progress, assessment.id)
     missing = []
     if can_submit(current_user, assessment) and total.missing:
-        missing = queries.answers_for_page(assessment, None, "unanswered")
+        missing = queries.unanswered(assessment)
     card, actions = None, []
     if can_see_verdicts(current_user, assessment) and assessment.pre_audit is not None:
         card = scorecard(assessment)
