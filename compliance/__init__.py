@@ -81,6 +81,7 @@ def _register_blueprints(app: Flask) -> None:
     import compliance.home.views
     import compliance.manual.views
     import compliance.members.views
+    import compliance.reminders.views
     import compliance.reviews.views
     import compliance.users.views  # noqa: F401  the views attach their routes
     from compliance.actions import bp as actions_bp
@@ -93,11 +94,13 @@ def _register_blueprints(app: Flask) -> None:
     from compliance.home import bp as home_bp
     from compliance.manual import bp as manual_bp
     from compliance.members import bp as members_bp
+    from compliance.reminders import bp as reminders_bp
     from compliance.reviews import bp as reviews_bp
     from compliance.users import bp as users_bp
 
     for blueprint in (auth_bp, home_bp, manual_bp, members_bp, users_bp, campaigns_bp,
-                      assessments_bp, evidence_bp, reviews_bp, actions_bp, dashboard_bp):
+                      assessments_bp, evidence_bp, reviews_bp, actions_bp, dashboard_bp,
+                      reminders_bp):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
 
@@ -108,8 +111,10 @@ def _register_cli(app: Flask) -> None:
     from compliance.demo import demo_command
     from compliance.manual.cli import manual_cli
     from compliance.members.cli import members_cli
+    from compliance.reminders.cli import reminders_cli, scheduler_command
 
-    for command in (manual_cli, members_cli, users_cli, audit_cli, demo_command):
+    for command in (manual_cli, members_cli, users_cli, audit_cli, demo_command,
+                    reminders_cli, scheduler_command):
         app.cli.add_command(command)
 
 
@@ -127,6 +132,16 @@ def _register_template_helpers(app: Flask) -> None:
 
     app.jinja_env.filters["tr"] = translated
 
+    def unread_notices() -> int:
+        from flask_login import current_user
+        from sqlalchemy import func, select
+
+        from compliance.extensions import db
+        from compliance.reminders.models import Notice
+
+        return db.session.scalar(select(func.count(Notice.id)).where(
+            Notice.user_id == current_user.id, Notice.read_at.is_(None))) or 0
+
     @app.context_processor
     def helpers() -> dict[str, object]:
         return {
@@ -142,6 +157,7 @@ def _register_template_helpers(app: Flask) -> None:
             "LANGUAGE_NAMES": LANGUAGE_NAMES,
             "current_language": current_language,
             "csrf_token": generate_csrf,
+            "unread_notices": unread_notices,
         }
 
 

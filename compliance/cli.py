@@ -9,6 +9,7 @@ import sys
 
 import click
 from flask.cli import FlaskGroup
+from sqlalchemy.exc import DBAPIError
 
 from compliance.config import ConfigError
 
@@ -22,4 +23,10 @@ def main() -> None:
         click.echo(f"Error: configuration: {exc}", err=True)
         sys.exit(2)
     cli = FlaskGroup(create_app=lambda: app, help="MDR compliance tracker.")
-    cli.main(prog_name="compliance")
+    try:
+        cli.main(prog_name="compliance")
+    except DBAPIError as exc:  # typically a database that was not migrated or not reachable
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        click.echo(f"Error: database: {reason} (has 'compliance db upgrade' been run?)",
+                   err=True)
+        sys.exit(1)

@@ -45,6 +45,7 @@ def load_settings(environ: Mapping[str, str], instance_path: Path) -> dict[str, 
         "REMEMBER_COOKIE_SECURE": _bool(environ, "SESSION_COOKIE_SECURE", not development),
     }
     settings.update(_smtp(environ))
+    settings.update(_reminders(environ))
     return settings
 
 
@@ -108,6 +109,34 @@ def _smtp(environ: Mapping[str, str]) -> dict[str, object]:
         "SMTP_USERNAME": username,
         "SMTP_PASSWORD": password,
         "MAIL_FROM": mail_from,
+    }
+
+
+def _reminders(environ: Mapping[str, str]) -> dict[str, object]:
+    base_url = environ.get("BASE_URL", "").strip() or "http://127.0.0.1:5000"
+    if not base_url.startswith(("http://", "https://")):
+        raise ConfigError(f"BASE_URL {base_url!r} must start with http:// or https://")
+    time = environ.get("REMINDER_TIME", "").strip() or "07:00"
+    try:
+        hour, minute = (int(part) for part in time.split(":"))
+        if not (0 <= hour < 24 and 0 <= minute < 60):
+            raise ValueError
+    except ValueError:
+        raise ConfigError(f"REMINDER_TIME={time!r} is not a time of day HH:MM") from None
+    raw_days = environ.get("REMINDER_DAYS_BEFORE", "").strip() or "30,7,1"
+    try:
+        days_before = sorted({int(d) for d in raw_days.split(",")}, reverse=True)
+        if any(d <= 0 for d in days_before):
+            raise ValueError
+    except ValueError:
+        raise ConfigError(f"REMINDER_DAYS_BEFORE={raw_days!r} must list whole numbers of "
+                          "days, e.g. 30,7,1") from None
+    return {
+        "BASE_URL": base_url.rstrip("/"),
+        "REMINDER_TIME": (hour, minute),
+        "REMINDER_DAYS_BEFORE": days_before,
+        "REMINDER_OVERDUE_EVERY": _int(environ, "REMINDER_OVERDUE_EVERY", 7, 1, 90),
+        "REVIEW_DAYS": _int(environ, "REVIEW_DAYS", 14, 1, 365),
     }
 
 

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import click
+from dateutil.relativedelta import relativedelta
 from flask import current_app
 from flask.cli import with_appcontext
 from reportlab.lib.pagesizes import A4
@@ -36,6 +37,7 @@ from compliance.manual.services import import_manual
 from compliance.members.enterprise_number import make_enterprise_number
 from compliance.members.models import Member
 from compliance.members.services import create_member, member_by_code
+from compliance.reminders.duties import record_duty
 from compliance.reviews.services import complete_pre_audit, save_verdict
 
 MANUAL_PATH = Path(__file__).resolve().parent.parent / "checklists" / "mdr-cmd"
@@ -137,6 +139,11 @@ def demo_campaign(version) -> None:  # noqa: ANN001
     _answer(by_member["DEMO-B"], manager_b, share=1.0)
     submit_assessment(by_member["DEMO-B"], actor=manager_b)
     _pre_audit(by_member["DEMO-B"], _user("consultant@demo.example"), manager_b)
+    manager_a = _user("manager.a@demo.example")
+    for key, months_ago in (("MGT-01", 11), ("MGT-02", 13), ("INF-04", 6), ("BEL-03", 12)):
+        record_duty(by_member["DEMO-A"].member, key,
+                    date.today() - relativedelta(months=months_ago), actor=manager_a,
+                    today=date.today())
 
 
 DEMO_TEXTS = {

@@ -8,9 +8,11 @@ from compliance.campaigns.models import Campaign
 from compliance.evidence.models import Evidence
 from compliance.manual.models import Chapter, ManualVersion, Requirement
 from compliance.members.models import ConsultantAssignment, Member
+from compliance.reminders.models import Notice, RecurringDuty, SentReminder
 from compliance.reviews.models import AssessmentScore, PreAudit, RequirementVerdict
 
 __all__ = [
+    "Notice", "RecurringDuty", "SentReminder",
     "ActionEvidence", "AssessmentScore", "CorrectiveAction", "PreAudit", "RequirementVerdict",
     "Answer", "AnswerEvidence", "Assessment", "AuditEvent", "AuditHead", "Campaign", "Chapter",
     "ConsultantAssignment", "Evidence", "LoginFailure", "ManualVersion", "Member",

@@ -45,6 +45,9 @@ KINDS = {
     "actions.done": "member_write", "actions.verify": "reviewer_write",
     "actions.reopen": "reviewer_write",
     "dashboard.sector": "sector", "dashboard.sector_csv": "sector",
+    "reminders.notices": "login", "reminders.mark_read": "login",
+    "reminders.settings": "login", "reminders.renew_calendar": "login",
+    "reminders.calendar": "secret_url", "reminders.duties": "member_read",
 }
 STATE_FOR = {"review": "submitted", "staff_reopen": "pre_audited"}
 ROLES = ["anonymous", "manager", "contributor", "consultant", "staff", "admin"]
@@ -81,7 +84,7 @@ def world(app, db, people, assessments):
         for code in values:
             values[code].update(campaign_id=assessments["campaign"],
                                 version_id=assessments["version"], key="ORG",
-                                filename="app.css")
+                                filename="app.css", token="not-a-real-token")
         db.session.commit()
         return values
 
@@ -90,7 +93,7 @@ def build_url(app, endpoint, values):
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     with app.test_request_context():
         args = {name: values[name] for name in rule.arguments}
-        if endpoint == "evidence.index":
+        if endpoint in ("evidence.index", "reminders.duties"):
             args["member"] = values["member"]
         return url_for(endpoint, **args), ("GET" if "GET" in rule.methods else "POST")
 
@@ -99,6 +102,8 @@ def expected(kind, role, own):
     """'ok' (allowed), 'login', 403 or 404."""
     if kind == "public":
         return "ok"
+    if kind == "secret_url":  # a wrong secret is a 404 for everyone
+        return 404
     if role == "anonymous":
         return "login"
     staff = role in ("staff", "admin")

@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from compliance.db import CreatedAtMixin, utcnow
@@ -48,6 +48,9 @@ class User(UserMixin, CreatedAtMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(String(5))
     active: Mapped[bool] = mapped_column(default=True)
     password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    digest_enabled: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # The secret in the user's calendar feed URL; renewing it revokes the old URL.
+    calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     member: Mapped[Member | None] = relationship(back_populates="users")
     assigned_members: Mapped[list[Member]] = relationship(

@@ -1,0 +1,79 @@
+"""compliance reminders send | compliance scheduler"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import click
+from flask import current_app
+from flask.cli import AppGroup, with_appcontext
+
+from compliance.auth.models import User
+from compliance.extensions import db
+from compliance.reminders.services import run_pass
+
+reminders_cli = AppGroup("reminders", help="Deadline reminders.")
+BRUSSELS = ZoneInfo("Europe/Brussels")
+
+
+def today_in_brussels() -> date:
+    return datetime.now(BRUSSELS).date()
+
+
+@reminders_cli.command("send")
+@click.option("--today", "day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Run as if it were this day (YYYY-MM-DD).")
+@click.option("--dry-run", is_flag=True, help="Print who would get what; send nothing.")
+def send(day: datetime | None, dry_run: bool) -> None:
+    """One reminder pass: digests by e-mail, in-app notices, each exactly once."""
+    today = day.date() if day else today_in_brussels()
+    result = run_pass(today, dry_run=dry_run)
+    if dry_run:
+        users = {u.id: u for u in db.session.scalars(
+            db.select(User).where(User.id.in_(result.planned)))}
+        for user_id, reminders in sorted(result.planned.items()):
+            user = users[user_id]
+            click.echo(f"{user.email} ({user.locale or 'en'}): {len(reminders)} reminder(s)"
+                       + ("" if user.digest_enabled else " [digest off: notices only]"))
+            for reminder in reminders:
+                click.echo(f"  {reminder.deadline.due} {reminder.step:<12} "
+                           f"{reminder.deadline.kind:<16} {reminder.deadline.key}")
+        click.echo(f"dry run for {today}: {sum(map(len, result.planned.values()))} reminders "
+                   f"to {len(result.planned)} people; nothing sent")
+        return
+    click.echo(f"{today}: {result.digests} digest(s) sent, {result.reminders} reminder(s), "
+               f"{result.notices} notice(s), {result.skipped} skipped (sent by another pass)")
+    if result.error:
+        raise click.ClickException(f"mail server unavailable: {result.error}; what was not "
+                                   "sent will go with the next pass")
+
+
+@click.command("scheduler")
+@with_appcontext
+def scheduler_command() -> None:
+    """Run the reminder pass daily at REMINDER_TIME, Europe/Brussels (its own process)."""
+    from apscheduler.schedulers.blocking import BlockingScheduler
+    from apscheduler.triggers.cron import CronTrigger
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    app = current_app._get_current_object()
+    hour, minute = app.config["REMINDER_TIME"]
+
+    def job() -> None:
+        with app.app_context():
+            result = run_pass(today_in_brussels())
+            logging.getLogger("compliance.scheduler").info(
+                "reminders: %d digests, %d reminders, %d skipped%s", result.digests,
+                result.reminders, result.skipped, f"; error: {result.error}"
+                if result.error else "")
+
+    scheduler = BlockingScheduler(timezone=BRUSSELS)
+    scheduler.add_job(job, CronTrigger(hour=hour, minute=minute, timezone=BRUSSELS),
+                      id="reminders", coalesce=True, max_instances=1, misfire_grace_time=3600)
+    click.echo(f"scheduler: reminders daily at {hour:02d}:{minute:02d} Europe/Brussels "
+               "(Ctrl+C to stop)")
+    with contextlib.suppress(KeyboardInterrupt, SystemExit):
+        scheduler.start()

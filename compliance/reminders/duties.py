@@ -1,0 +1,68 @@
+"""Recurring duties of a member: what the manual asks periodically, when it was last done."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from compliance.audit import log_event
+from compliance.errors import DomainError
+from compliance.extensions import db
+from compliance.manual.models import Requirement
+from compliance.manual.queries import latest_version
+from compliance.profile import applies
+from compliance.reminders.models import RecurringDuty
+from compliance.reminders.policy import add_months
+
+if TYPE_CHECKING:
+    from compliance.auth.models import User
+    from compliance.members.models import Member
+
+
+@dataclass(frozen=True)
+class DutyRow:
+    requirement: Requirement
+    last_done: date | None
+    next_due: date
+
+
+def member_duties(member: Member, today: date) -> list[DutyRow]:
+    version = latest_version()
+    if version is None:
+        return []
+    requirements = db.session.scalars(select(Requirement).where(
+        Requirement.manual_version_id == version.id, Requirement.period_months.is_not(None))
+        .order_by(Requirement.position)).all()
+    done = {d.requirement_key: d.last_done for d in db.session.scalars(
+        select(RecurringDuty).where(RecurringDuty.member_id == member.id))}
+    rows = []
+    for requirement in requirements:
+        if applies(requirement.applies_to, member.activities):
+            last = done.get(requirement.key)
+            due = add_months(last, requirement.period_months) if last \
+                else min(member.created_at.date(), today)
+            rows.append(DutyRow(requirement, last, due))
+    return rows
+
+
+def record_duty(member: Member, requirement_key: str, last_done: date, *, actor: User,
+                today: date) -> None:
+    if last_done > today:
+        raise DomainError(_l("The date is in the future."))
+    duty = db.session.scalar(select(RecurringDuty).where(
+        RecurringDuty.member_id == member.id, RecurringDuty.requirement_key == requirement_key))
+    before = {"last_done": duty.last_done} if duty else None
+    if duty is None:
+        duty = RecurringDuty(member_id=member.id, requirement_key=requirement_key,
+                             last_done=last_done, recorded_by_id=actor.id)
+        db.session.add(duty)
+    else:
+        duty.last_done = last_done
+        duty.recorded_by_id = actor.id
+    db.session.flush()
+    log_event("duty.recorded", duty, actor=actor, member_id=member.id, before=before,
+              after={"requirement": requirement_key, "last_done": last_done})

@@ -1,0 +1,60 @@
+"""What reminders need to remember: recurring duties done, reminders sent, notices."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from compliance.db import utcnow
+from compliance.extensions import db
+
+
+class RecurringDuty(db.Model):
+    """When a member last did a recurring duty of the manual (its management review...)."""
+
+    __tablename__ = "recurring_duty"
+    __table_args__ = (UniqueConstraint("member_id", "requirement_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
+    requirement_key: Mapped[str] = mapped_column(String(12))
+    last_done: Mapped[date]
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SentReminder(db.Model):
+    """The ledger: one row per (deadline, recipient, step), unique, so nothing goes twice.
+
+    A pass inserts the rows of a person's digest in the same transaction that it commits
+    only after the mail server accepted the digest: a failed send leaves no row, and a
+    concurrent pass trying the same key waits on the unique index, then skips it.
+    """
+
+    __tablename__ = "sent_reminder"
+    __table_args__ = (UniqueConstraint("deadline_key", "recipient_id", "step"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deadline_key: Mapped[str] = mapped_column(String(120))
+    recipient_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    step: Mapped[str] = mapped_column(String(20))
+    due: Mapped[date]
+    sent_on: Mapped[date]
+    emailed: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Notice(db.Model):
+    """An in-app notice: the same reminders, shown in the application."""
+
+    __tablename__ = "notice"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    read_at: Mapped[datetime | None]
+    text: Mapped[str] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(String(300))
+    due: Mapped[date | None]

@@ -1,0 +1,191 @@
+"""One reminder pass: work out what is due, then one digest per person, exactly once."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from email.message import EmailMessage
+from email.utils import make_msgid
+from pathlib import Path
+
+from flask import current_app, render_template
+from flask_babel import force_locale, format_date, ngettext
+from flask_babel import gettext as _
+from sqlalchemy import select, tuple_
+from sqlalchemy.exc import IntegrityError
+
+from compliance.auth.models import Role, User
+from compliance.extensions import db
+from compliance.i18n import DEFAULT_LANGUAGE
+from compliance.reminders.deadlines import Deadline, collect_deadlines
+from compliance.reminders.mail import Mailer, MailServerDown
+from compliance.reminders.models import Notice, SentReminder
+from compliance.reminders.policy import ReminderPolicy, current_step
+
+log = logging.getLogger(__name__)
+STAFF_DIGEST_WEEKDAY = 0  # Monday
+STAFF_OVERDUE_SHOWN = 200
+
+
+@dataclass(frozen=True)
+class Reminder:
+    deadline: Deadline
+    step: str
+
+
+@dataclass
+class PassResult:
+    today: date
+    digests: int = 0
+    reminders: int = 0
+    notices: int = 0
+    skipped: int = 0
+    planned: dict[int, list[Reminder]] = field(default_factory=dict)
+    error: str | None = None
+
+
+def policy_from_config() -> ReminderPolicy:
+    config = current_app.config
+    return ReminderPolicy(days_before=tuple(config["REMINDER_DAYS_BEFORE"]),
+                          overdue_every=config["REMINDER_OVERDUE_EVERY"],
+                          review_days=config["REVIEW_DAYS"])
+
+
+def plan(today: date, policy: ReminderPolicy) -> dict[int, list[Reminder]]:
+    """recipient id → the reminders due today that were never sent to them."""
+    wanted: dict[int, list[Reminder]] = defaultdict(list)
+    deadlines = collect_deadlines(today, policy)
+    for deadline in deadlines:
+        step = current_step(deadline.due, today, policy)
+        if step is None:
+            continue
+        for recipient in deadline.recipient_ids:
+            wanted[recipient].append(Reminder(deadline, step))
+    if today.weekday() == STAFF_DIGEST_WEEKDAY:
+        _plan_staff_digest(wanted, deadlines, today)
+    sent = _already_sent(wanted)
+    return {user_id: items for user_id, reminders in wanted.items()
+            if (items := [r for r in reminders
+                          if (r.deadline.key, user_id, r.step) not in sent])}
+
+
+def _plan_staff_digest(wanted, deadlines: list[Deadline], today: date) -> None:  # noqa: ANN001
+    """Staff get, once a week, the sector's overdue items."""
+    overdue = sorted((d for d in deadlines if d.due < today), key=lambda d: d.due)
+    if not overdue:
+        return
+    week = f"{today.isocalendar().year}-W{today.isocalendar().week:02d}"
+    staff = db.session.scalars(select(User.id).where(
+        User.role.in_([Role.STAFF.value, Role.ADMIN.value]), User.active.is_(True))).all()
+    for user_id in staff:
+        for deadline in overdue[:STAFF_OVERDUE_SHOWN]:
+            wanted[user_id].append(Reminder(deadline, f"sector-{week}"))
+
+
+def _already_sent(wanted) -> set[tuple[str, int, str]]:  # noqa: ANN001
+    keys = [(r.deadline.key, user_id, r.step) for user_id, items in wanted.items()
+            for r in items]
+    found: set[tuple[str, int, str]] = set()
+    for start in range(0, len(keys), 500):
+        chunk = keys[start:start + 500]
+        found.update(db.session.execute(
+            select(SentReminder.deadline_key, SentReminder.recipient_id, SentReminder.step)
+            .where(tuple_(SentReminder.deadline_key, SentReminder.recipient_id,
+                          SentReminder.step).in_(chunk))).all())
+    return found
+
+
+def run_pass(today: date, *, dry_run: bool = False) -> PassResult:
+    """Send today's reminders. Each person's digest and its ledger rows are committed
+    together, after the mail server accepted it; a failure sends and marks nothing more."""
+    result = PassResult(today)
+    planned = plan(today, policy_from_config())
+    result.planned = planned
+    if dry_run or not planned:
+        db.session.rollback()
+        return result
+    users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(planned)))}
+    outbox = Path(current_app.instance_path) / "outbox"
+    try:
+        with Mailer(current_app.config, outbox) as mailer:
+            for user_id in sorted(planned):
+                _deliver(mailer, users[user_id], planned[user_id], today, result)
+    except MailServerDown as exc:
+        db.session.rollback()
+        result.error = str(exc)
+        log.error("reminders: %s; the next pass will deliver what was not sent", exc)
+    return result
+
+
+def _deliver(mailer: Mailer, user: User, reminders: list[Reminder], today: date,
+             result: PassResult) -> None:
+    language = user.locale or DEFAULT_LANGUAGE
+    email = user.digest_enabled and user.active
+    db.session.add_all(SentReminder(deadline_key=r.deadline.key, recipient_id=user.id,
+                                    step=r.step, due=r.deadline.due, sent_on=today,
+                                    emailed=email) for r in reminders)
+    with force_locale(language):
+        db.session.add_all(Notice(user_id=user.id, text=notice_text(r, language, today),
+                                  url=r.deadline.path, due=r.deadline.due) for r in reminders)
+        try:
+            db.session.flush()
+        except IntegrityError:  # a concurrent pass delivered these first
+            db.session.rollback()
+            result.skipped += 1
+            return
+        if email:
+            mailer.send(digest_message(user, reminders, today, language),
+                        name=f"{today.isoformat()}-{user.id}")
+    db.session.commit()
+    result.digests += int(email)
+    result.reminders += len(reminders)
+    result.notices += len(reminders)
+
+
+KIND_LABELS = {
+    "assessment_due": lambda: _("Self-assessment due"),
+    "review_due": lambda: _("Pre-audit review due"),
+    "action_due": lambda: _("Corrective action due"),
+    "evidence_expiry": lambda: _("Evidence expires"),
+    "duty_due": lambda: _("Recurring duty due"),
+}
+
+
+def when_text(due: date, today: date) -> str:
+    days = (due - today).days
+    if days > 0:
+        return ngettext("in %(num)d day", "in %(num)d days", days)
+    if days == 0:
+        return _("today")
+    return ngettext("overdue by %(num)d day", "overdue by %(num)d days", -days)
+
+
+def notice_text(reminder: Reminder, language: str, today: date) -> str:
+    deadline = reminder.deadline
+    return (f"{KIND_LABELS[deadline.kind]()} — {deadline.member_code} — "
+            f"{deadline.subject_in(language)} — {format_date(deadline.due)} "
+            f"({when_text(deadline.due, today)})")
+
+
+def digest_message(user: User, reminders: list[Reminder], today: date,
+                   language: str) -> EmailMessage:
+    base = current_app.config["BASE_URL"].rstrip("/")
+    items = [{"kind": KIND_LABELS[r.deadline.kind](), "member": r.deadline.member_code,
+              "subject": r.deadline.subject_in(language), "due": format_date(r.deadline.due),
+              "when": when_text(r.deadline.due, today), "overdue": r.deadline.due < today,
+              "url": base + r.deadline.path}
+             for r in sorted(reminders, key=lambda r: (r.deadline.due, r.deadline.key))]
+    context = {"user": user, "items": items, "base": base, "today": format_date(today)}
+    message = EmailMessage()
+    message["Subject"] = ngettext("%(num)d deadline to watch — MDR compliance",
+                                  "%(num)d deadlines to watch — MDR compliance", len(items))
+    message["From"] = current_app.config["MAIL_FROM"]
+    message["To"] = user.email
+    message["Message-ID"] = make_msgid(domain="compliance.local")
+    message.set_content(render_template("reminders/emails/digest.txt", **context))
+    message.add_alternative(render_template("reminders/emails/digest.html", **context),
+                            subtype="html")
+    message["Content-Language"] = language  # after the content, which resets Content-*
+    return message
