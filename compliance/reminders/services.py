@@ -13,7 +13,7 @@ from pathlib import Path
 from flask import current_app, render_template
 from flask_babel import force_locale, format_date, ngettext
 from flask_babel import gettext as _
-from sqlalchemy import select, tuple_
+from sqlalchemy import insert, select, tuple_
 from sqlalchemy.exc import IntegrityError
 
 from compliance.auth.models import Role, User
@@ -27,6 +27,7 @@ from compliance.reminders.policy import ReminderPolicy, current_step
 log = logging.getLogger(__name__)
 STAFF_DIGEST_WEEKDAY = 0  # Monday
 STAFF_OVERDUE_SHOWN = 200
+BATCH = 50  # people per commit
 
 
 @dataclass(frozen=True)
@@ -98,8 +99,12 @@ def _already_sent(wanted) -> set[tuple[str, int, str]]:  # noqa: ANN001
 
 
 def run_pass(today: date, *, dry_run: bool = False) -> PassResult:
-    """Send today's reminders. Each person's digest and its ledger rows are committed
-    together, after the mail server accepted it; a failure sends and marks nothing more."""
+    """Send today's reminders, one digest per person.
+
+    A person's ledger rows are written in a savepoint released only once the mail server
+    accepted their digest; the rows are committed in batches. A failed send undoes that
+    person's rows and stops the pass: what was accepted stays marked, nothing else is.
+    """
     result = PassResult(today)
     planned = plan(today, policy_from_config())
     result.planned = planned
@@ -107,11 +112,16 @@ def run_pass(today: date, *, dry_run: bool = False) -> PassResult:
         db.session.rollback()
         return result
     users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(planned)))}
+    order = sorted(planned)
     outbox = Path(current_app.instance_path) / "outbox"
     try:
         with Mailer(current_app.config, outbox) as mailer:
-            for user_id in sorted(planned):
-                _deliver(mailer, users[user_id], planned[user_id], today, result)
+            for start in range(0, len(order), BATCH):
+                try:
+                    for user_id in order[start:start + BATCH]:
+                        _deliver(mailer, users[user_id], planned[user_id], today, result)
+                finally:
+                    db.session.commit()
     except MailServerDown as exc:
         db.session.rollback()
         result.error = str(exc)
@@ -123,22 +133,29 @@ def _deliver(mailer: Mailer, user: User, reminders: list[Reminder], today: date,
              result: PassResult) -> None:
     language = user.locale or DEFAULT_LANGUAGE
     email = user.digest_enabled and user.active
-    db.session.add_all(SentReminder(deadline_key=r.deadline.key, recipient_id=user.id,
-                                    step=r.step, due=r.deadline.due, sent_on=today,
-                                    emailed=email) for r in reminders)
     with force_locale(language):
-        db.session.add_all(Notice(user_id=user.id, text=notice_text(r, language, today),
-                                  url=r.deadline.path, due=r.deadline.due) for r in reminders)
+        words = _Words(language, today)
+        savepoint = db.session.begin_nested()
         try:
-            db.session.flush()
+            db.session.execute(insert(SentReminder), [
+                {"deadline_key": r.deadline.key, "recipient_id": user.id, "step": r.step,
+                 "due": r.deadline.due, "sent_on": today, "emailed": email}
+                for r in reminders])
         except IntegrityError:  # a concurrent pass delivered these first
-            db.session.rollback()
+            savepoint.rollback()
             result.skipped += 1
             return
+        db.session.execute(insert(Notice), [
+            {"user_id": user.id, "text": words.notice(r), "url": r.deadline.path,
+             "due": r.deadline.due} for r in reminders])
         if email:
-            mailer.send(digest_message(user, reminders, today, language),
-                        name=f"{today.isoformat()}-{user.id}")
-    db.session.commit()
+            try:
+                mailer.send(digest_message(user, reminders, words),
+                            name=f"{today.isoformat()}-{user.id}")
+            except MailServerDown:
+                savepoint.rollback()
+                raise
+        savepoint.commit()
     result.digests += int(email)
     result.reminders += len(reminders)
     result.notices += len(reminders)
@@ -162,22 +179,36 @@ def when_text(due: date, today: date) -> str:
     return ngettext("overdue by %(num)d day", "overdue by %(num)d days", -days)
 
 
-def notice_text(reminder: Reminder, language: str, today: date) -> str:
-    deadline = reminder.deadline
-    return (f"{KIND_LABELS[deadline.kind]()} — {deadline.member_code} — "
-            f"{deadline.subject_in(language)} — {format_date(deadline.due)} "
-            f"({when_text(deadline.due, today)})")
+class _Words:
+    """Dates and labels of one language, formatted once per pass and person."""
+
+    def __init__(self, language: str, today: date):
+        self.language = language
+        self.today = today
+        self.kinds = {kind: label() for kind, label in KIND_LABELS.items()}
+        self.dates: dict[date, tuple[str, str]] = {}
+
+    def day(self, due: date) -> tuple[str, str]:
+        if due not in self.dates:
+            self.dates[due] = (format_date(due), when_text(due, self.today))
+        return self.dates[due]
+
+    def notice(self, reminder: Reminder) -> str:
+        deadline = reminder.deadline
+        formatted, when = self.day(deadline.due)
+        return (f"{self.kinds[deadline.kind]} — {deadline.member_code} — "
+                f"{deadline.subject_in(self.language)} — {formatted} ({when})")
 
 
-def digest_message(user: User, reminders: list[Reminder], today: date,
-                   language: str) -> EmailMessage:
+def digest_message(user: User, reminders: list[Reminder], words: _Words) -> EmailMessage:
     base = current_app.config["BASE_URL"].rstrip("/")
-    items = [{"kind": KIND_LABELS[r.deadline.kind](), "member": r.deadline.member_code,
-              "subject": r.deadline.subject_in(language), "due": format_date(r.deadline.due),
-              "when": when_text(r.deadline.due, today), "overdue": r.deadline.due < today,
-              "url": base + r.deadline.path}
+    items = [{"kind": words.kinds[r.deadline.kind], "member": r.deadline.member_code,
+              "subject": r.deadline.subject_in(words.language),
+              "due": words.day(r.deadline.due)[0], "when": words.day(r.deadline.due)[1],
+              "overdue": r.deadline.due < words.today, "url": base + r.deadline.path}
              for r in sorted(reminders, key=lambda r: (r.deadline.due, r.deadline.key))]
-    context = {"user": user, "items": items, "base": base, "today": format_date(today)}
+    context = {"user": user, "items": items, "base": base,
+               "today": words.day(words.today)[0]}
     message = EmailMessage()
     message["Subject"] = ngettext("%(num)d deadline to watch — MDR compliance",
                                   "%(num)d deadlines to watch — MDR compliance", len(items))
@@ -187,5 +218,5 @@ def digest_message(user: User, reminders: list[Reminder], today: date,
     message.set_content(render_template("reminders/emails/digest.txt", **context))
     message.add_alternative(render_template("reminders/emails/digest.html", **context),
                             subtype="html")
-    message["Content-Language"] = language  # after the content, which resets Content-*
+    message["Content-Language"] = words.language  # after the content: it resets Content-*
     return message
