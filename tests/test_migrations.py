@@ -49,3 +49,28 @@ def test_models_and_migrations_agree(migrated_database_url, tmp_path):
                     reason="checks PostgreSQL's own URL handling")
 def test_postgresql_url_uses_psycopg3(database_url):
     assert database_url.startswith("postgresql+psycopg://")
+
+
+def test_upgrading_keeps_existing_rows(migrated_database_url, tmp_path):
+    """Rows written under the first schema are still there, whole, after every migration."""
+    app = make_app(tmp_path, migrated_database_url)
+    with app.app_context():
+        upgrade(revision="0e578ab69e44")  # members, users and the manual
+        with db.engine.begin() as conn:
+            conn.execute(text(
+                "INSERT INTO member (id, code, name, enterprise_number, region, activities, "
+                "created_at) VALUES (1, 'OLD-1', 'Old workshop', '0123.456.749', 'brussels', "
+                "'[\"insoles\"]', '2024-01-01 00:00:00')"))
+            conn.execute(text(
+                "INSERT INTO user_account (id, email, name, password_hash, role, member_id, "
+                "active, password_changed_at, created_at) VALUES (1, 'old@x.example', 'Old', "
+                "'hash', 'member_manager', 1, :yes, '2024-01-01 00:00:00', "
+                "'2024-01-01 00:00:00')"), {"yes": True})
+        upgrade()
+        with db.engine.connect() as conn:
+            member = conn.execute(text("SELECT code, name FROM member")).one()
+            user = conn.execute(text(
+                "SELECT email, digest_enabled, calendar_token FROM user_account")).one()
+        assert tuple(member) == ("OLD-1", "Old workshop")
+        assert user[0] == "old@x.example" and bool(user[1]) is True and user[2] is None
+        db.engine.dispose()
