@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from compliance.db import CreatedAtMixin, utcnow
@@ -89,7 +89,11 @@ class Answer(db.Model):
     """A member's answer to one requirement; never deleted, only changed (and audited)."""
 
     __tablename__ = "answer"
-    __table_args__ = (UniqueConstraint("assessment_id", "requirement_id"),)
+    __table_args__ = (
+        UniqueConstraint("assessment_id", "requirement_id"),
+        # progress and gaps are counted from this index alone, without reading the rows
+        Index("ix_answer_progress", "assessment_id", "included", "status", "to_confirm"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id"), index=True)

@@ -16,6 +16,7 @@ from compliance.assessments.models import Answer, Assessment, State, Status
 from compliance.campaigns.models import Campaign
 from compliance.extensions import db
 from compliance.manual.models import Chapter, Requirement
+from compliance.members.models import Member
 from compliance.reviews.models import AssessmentScore, Verdict
 
 TOP_GAPS = 10
@@ -73,7 +74,8 @@ class SectorPicture:
 
 
 def sector_picture(campaign: Campaign | None, *, member_ids: list[int] | None,
-                   region: str | None, activity: str | None, today: date) -> SectorPicture:
+                   region: str | None, activity: str | None, today: date,
+                   rows_only: bool = False) -> SectorPicture:
     """``member_ids`` limits the picture to those members (a consultant's); None: all."""
     if campaign is None:
         return SectorPicture(None)
@@ -87,6 +89,8 @@ def sector_picture(campaign: Campaign | None, *, member_ids: list[int] | None,
     _add_progress(campaign, scope, by_assessment)
     chapter_scores = _add_scores(campaign, scope, by_assessment)
     _add_action_counts(campaign, scope, by_assessment, today)
+    if rows_only:  # the CSV export needs the member table only
+        return picture
     picture.states = {s.value: 0 for s in State} | Counter(r.state for r in rows)
     picture.readiness = Counter(r.readiness for r in rows if r.readiness)
     picture.heat = _heat(campaign, chapter_scores, by_assessment)
@@ -96,21 +100,22 @@ def sector_picture(campaign: Campaign | None, *, member_ids: list[int] | None,
 
 
 def _member_rows(campaign, member_ids, region, activity) -> list[MemberRow]:  # noqa: ANN001
-    assessments = db.session.scalars(
-        select(Assessment).where(Assessment.campaign_id == campaign.id)
-        .options(joinedload(Assessment.member))).all()
     rows = []
-    for a in assessments:
-        member = a.member
-        if member_ids is not None and member.id not in member_ids:
+    for assessment_id, state, member_id, code, name, member_region, activities in \
+            db.session.execute(
+                select(Assessment.id, Assessment.state, Member.id, Member.code, Member.name,
+                       Member.region, Member.activities)
+                .join(Member, Member.id == Assessment.member_id)
+                .where(Assessment.campaign_id == campaign.id).order_by(Member.code)):
+        if member_ids is not None and member_id not in member_ids:
             continue
-        if region and member.region != region:
+        if region and member_region != region:
             continue
-        if activity and activity not in member.activities:
+        if activity and activity not in activities:
             continue
-        rows.append(MemberRow(a.id, member.id, member.code, member.name, member.region,
-                              list(member.activities), a.state))
-    return sorted(rows, key=lambda r: r.code)
+        rows.append(MemberRow(assessment_id, member_id, code, name, member_region,
+                              list(activities), state))
+    return rows
 
 
 def _in_campaign(column, campaign, scope):  # noqa: ANN001
@@ -132,15 +137,20 @@ def _add_progress(campaign, scope, by_assessment) -> None:  # noqa: ANN001
 
 
 def _add_scores(campaign, scope, by_assessment):  # noqa: ANN001
+    """Overall scores onto the rows; the chapter scores returned as plain tuples."""
     chapter_scores = []
-    for score in db.session.scalars(select(AssessmentScore).where(
-            _in_campaign(AssessmentScore.assessment_id, campaign, scope))):
-        row = by_assessment[score.assessment_id]
-        if score.chapter_id is None:
-            row.self_score, row.consultant_score = score.self_score, score.consultant_score
-            row.readiness = score.readiness
+    for assessment_id, chapter_id, self_score, consultant_score, readiness in \
+            db.session.execute(select(
+                AssessmentScore.assessment_id, AssessmentScore.chapter_id,
+                AssessmentScore.self_score, AssessmentScore.consultant_score,
+                AssessmentScore.readiness)
+                .where(_in_campaign(AssessmentScore.assessment_id, campaign, scope))):
+        if chapter_id is None:
+            row = by_assessment[assessment_id]
+            row.self_score, row.consultant_score = self_score, consultant_score
+            row.readiness = readiness
         else:
-            chapter_scores.append(score)
+            chapter_scores.append((assessment_id, chapter_id, self_score, consultant_score))
     return chapter_scores
 
 
@@ -161,37 +171,43 @@ def _heat(campaign, chapter_scores, by_assessment) -> list[HeatRow]:  # noqa: AN
     chapters = db.session.scalars(select(Chapter).where(
         Chapter.manual_version_id == campaign.manual_version_id).order_by(Chapter.position))
     selfs, consultants, members = defaultdict(list), defaultdict(list), defaultdict(set)
-    for score in chapter_scores:
-        state = by_assessment[score.assessment_id].state
-        if state in REVIEWED and score.self_score is not None:
-            selfs[score.chapter_id].append(score.self_score)
-            members[score.chapter_id].add(score.assessment_id)
-        if state == State.PRE_AUDITED and score.consultant_score is not None:
-            consultants[score.chapter_id].append(score.consultant_score)
+    for assessment_id, chapter_id, self_score, consultant_score in chapter_scores:
+        state = by_assessment[assessment_id].state
+        if state in REVIEWED and self_score is not None:
+            selfs[chapter_id].append(self_score)
+            members[chapter_id].add(assessment_id)
+        if state == State.PRE_AUDITED and consultant_score is not None:
+            consultants[chapter_id].append(consultant_score)
     return [HeatRow(c, mean(selfs[c.id]) if selfs[c.id] else None,
                     mean(consultants[c.id]) if consultants[c.id] else None,
                     len(members[c.id])) for c in chapters]
 
 
 def _gaps(campaign, scope) -> list[GapRow]:  # noqa: ANN001
+    """The requirements most often found lacking: non-conformities counted from the
+    verdicts, self-declared gaps from the answers (two grouped queries)."""
     from compliance.reviews.models import RequirementVerdict
 
-    nc = RequirementVerdict.verdict.in_([Verdict.MINOR_NC.value, Verdict.MAJOR_NC.value])
-    self_gap = and_(Answer.status.in_([Status.NOT_COMPLIANT.value, Status.PARTIAL.value]),
-                    Answer.to_confirm.is_(False))
-    nc_count = func.sum(case((nc, 1), else_=0))
-    self_count = func.sum(case((self_gap, 1), else_=0))
-    rows = db.session.execute(
-        select(Answer.requirement_id, nc_count, self_count)
-        .outerjoin(RequirementVerdict, RequirementVerdict.answer_id == Answer.id)
-        .where(_in_campaign(Answer.assessment_id, campaign, scope), Answer.included.is_(True))
-        .group_by(Answer.requirement_id)
-        .having((nc_count + self_count) > 0)
-        .order_by((nc_count + self_count).desc(), Answer.requirement_id)
-        .limit(TOP_GAPS)).all()
+    counted: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for requirement_id, count in db.session.execute(
+            select(Answer.requirement_id, func.count())
+            .select_from(RequirementVerdict).join(Answer, Answer.id == RequirementVerdict.answer_id)
+            .where(RequirementVerdict.verdict.in_([Verdict.MINOR_NC.value,
+                                                   Verdict.MAJOR_NC.value]),
+                   _in_campaign(Answer.assessment_id, campaign, scope))
+            .group_by(Answer.requirement_id)):
+        counted[requirement_id][0] = count
+    for requirement_id, count in db.session.execute(
+            select(Answer.requirement_id, func.count())
+            .where(_in_campaign(Answer.assessment_id, campaign, scope),
+                   Answer.included.is_(True), Answer.to_confirm.is_(False),
+                   Answer.status.in_([Status.NOT_COMPLIANT.value, Status.PARTIAL.value]))
+            .group_by(Answer.requirement_id)):
+        counted[requirement_id][1] = count
+    top = sorted(counted.items(), key=lambda item: (-sum(item[1]), item[0]))[:TOP_GAPS]
     requirements = {r.id: r for r in db.session.scalars(
-        select(Requirement).where(Requirement.id.in_([r[0] for r in rows])))}
-    return [GapRow(requirements[rid], int(n or 0), int(s or 0)) for rid, n, s in rows]
+        select(Requirement).where(Requirement.id.in_([rid for rid, _ in top])))}
+    return [GapRow(requirements[rid], n, s) for rid, (n, s) in top]
 
 
 def _overdue(campaign, scope, today):  # noqa: ANN001

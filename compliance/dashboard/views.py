@@ -9,20 +9,22 @@ from datetime import date
 from flask import Response, abort, render_template, request
 from flask_login import current_user, login_required
 
+from compliance.assessments.models import STATE_LABELS
 from compliance.campaigns.services import campaigns_query
 from compliance.dashboard import bp
 from compliance.dashboard.sector import sector_picture
 from compliance.extensions import db
-from compliance.members.models import Region
+from compliance.members.models import REGION_LABELS, Region
 from compliance.permissions import can_view_sector, is_staff
 from compliance.profile import ACTIVITY_FLAGS
+from compliance.reviews.models import READINESS_LABELS
 
 CSV_COLUMNS = ("code", "name", "region", "activities", "state", "answered", "applicable",
                "progress_percent", "self_score", "consultant_score", "readiness",
                "open_actions", "overdue_actions")
 
 
-def _picture():
+def _picture(rows_only: bool = False):
     if not can_view_sector(current_user):
         abort(403)
     campaigns = db.session.scalars(campaigns_query()).all()
@@ -39,7 +41,7 @@ def _picture():
     member_ids = None if is_staff(current_user) else [m.id for m in
                                                       current_user.assigned_members]
     picture = sector_picture(campaign, member_ids=member_ids, region=region,
-                             activity=activity, today=date.today())
+                             activity=activity, today=date.today(), rows_only=rows_only)
     return picture, campaigns, region, activity
 
 
@@ -48,13 +50,21 @@ def _picture():
 def sector():
     picture, campaigns, region, activity = _picture()
     return render_template("dashboard/sector.html", picture=picture, campaigns=campaigns,
-                           region=region, activity=activity, today=date.today())
+                           region=region, activity=activity, today=date.today(),
+                           names=_label_names())
+
+
+def _label_names() -> dict[str, dict[str, str]]:
+    """Each label translated once per page, not once per member row."""
+    return {"region": {k.value: str(v) for k, v in REGION_LABELS.items()},
+            "state": {k.value: str(v) for k, v in STATE_LABELS.items()},
+            "readiness": {k: str(v) for k, v in READINESS_LABELS.items()}}
 
 
 @bp.route("/sector.csv")
 @login_required
 def sector_csv():
-    picture, _, region, activity = _picture()
+    picture, _, region, activity = _picture(rows_only=True)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
