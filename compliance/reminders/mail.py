@@ -7,7 +7,7 @@ import contextlib
 import logging
 import smtplib
 import ssl
-from email.message import EmailMessage
+from email.message import Message
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -48,9 +48,9 @@ class Mailer:
             log.warning("SMTP_HOST is not set: wrote %d message(s) to %s", self.written,
                         self.outbox)
 
-    def send(self, message: EmailMessage, name: str) -> None:
+    def send(self, message: Message, name: str) -> None:
         if self.smtp is None:
-            (self.outbox / f"{name}.eml").write_bytes(bytes(message))
+            (self.outbox / f"{name}.eml").write_bytes(message.as_bytes())
             self.written += 1
             return
         try:
