@@ -97,6 +97,7 @@ def _register_blueprints(app: Flask) -> None:
     import compliance.manual.views
     import compliance.members.views
     import compliance.reminders.views
+    import compliance.reports.views
     import compliance.reviews.views
     import compliance.users.views  # noqa: F401  the views attach their routes
     from compliance.actions import bp as actions_bp
@@ -110,12 +111,13 @@ def _register_blueprints(app: Flask) -> None:
     from compliance.manual import bp as manual_bp
     from compliance.members import bp as members_bp
     from compliance.reminders import bp as reminders_bp
+    from compliance.reports import bp as reports_bp
     from compliance.reviews import bp as reviews_bp
     from compliance.users import bp as users_bp
 
     for blueprint in (auth_bp, home_bp, manual_bp, members_bp, users_bp, campaigns_bp,
                       assessments_bp, evidence_bp, reviews_bp, actions_bp, dashboard_bp,
-                      reminders_bp):
+                      reminders_bp, reports_bp):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
 
@@ -127,9 +129,10 @@ def _register_cli(app: Flask) -> None:
     from compliance.manual.cli import manual_cli
     from compliance.members.cli import members_cli
     from compliance.reminders.cli import reminders_cli, scheduler_command
+    from compliance.reports.cli import report_cli
 
     for command in (manual_cli, members_cli, users_cli, audit_cli, demo_command,
-                    reminders_cli, scheduler_command):
+                    reminders_cli, scheduler_command, report_cli):
         app.cli.add_command(command)
 
 

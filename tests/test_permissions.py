@@ -48,8 +48,12 @@ KINDS = {
     "reminders.notices": "login", "reminders.mark_read": "login",
     "reminders.settings": "login", "reminders.renew_calendar": "login",
     "reminders.calendar": "secret_url", "reminders.duties": "member_read",
+    "reports.index": "login", "reports.generate": "login",
+    "reports.self_assessment": "member_read", "reports.pre_audit": "pre_audit_report",
+    "reports.sector": "sector",
 }
-STATE_FOR = {"review": "submitted", "staff_reopen": "pre_audited"}
+STATE_FOR = {"review": "submitted", "staff_reopen": "pre_audited",
+             "pre_audit_report": "pre_audited"}
 ROLES = ["anonymous", "manager", "contributor", "consultant", "staff", "admin"]
 
 
@@ -116,7 +120,7 @@ def expected(kind, role, own):
     sees = staff or own
     if not sees:
         return 404
-    if kind == "member_read":
+    if kind in ("member_read", "pre_audit_report"):
         return "ok"
     if kind == "member_write":
         return "ok" if role in ("manager", "contributor") else 403
