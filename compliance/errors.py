@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from collections.abc import Callable
+
+from flask import Flask, flash, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -14,6 +16,28 @@ class DomainError(Exception):
     def __init__(self, message: object):
         self.message = message
         super().__init__(message)
+
+
+def commit_or_flash(change: Callable[[], object], success: Callable[[], str]) -> bool:
+    """Run one change of a request: commit and flash ``success()``, or roll back and flash
+    the rule that was broken. The views' one commit per request, written once."""
+    from compliance.extensions import db
+
+    try:
+        change()
+    except DomainError as exc:
+        db.session.rollback()
+        flash(str(exc.message), "error")
+        return False
+    db.session.commit()
+    flash(success(), "success")
+    return True
+
+
+def require(valid: bool, message: object) -> None:
+    """A form that did not validate is a broken rule like any other."""
+    if not valid:
+        raise DomainError(message)
 
 
 ERROR_TEXTS = {

@@ -13,7 +13,7 @@ from compliance.actions import bp, queries, services
 from compliance.actions.forms import ActionForm, CloseForm, ReopenActionForm
 from compliance.actions.models import ACTION_STATUS_LABELS
 from compliance.auth.models import User
-from compliance.errors import DomainError
+from compliance.errors import DomainError, commit_or_flash
 from compliance.evidence.models import Evidence
 from compliance.evidence.services import member_evidence_query
 from compliance.extensions import db
@@ -81,15 +81,9 @@ def _transition(action_id: int, allowed, change):  # noqa: ANN001
     action = queries.get_action_or_404(action_id, current_user)
     if not allowed(current_user, action):
         abort(403)
-    try:
-        change(action)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc.message), "error")
-    else:
-        db.session.commit()
-        flash(_("Action %(key)s: %(status)s.", key=action.requirement_key,
-                status=ACTION_STATUS_LABELS[action.status_enum]), "success")
+    commit_or_flash(lambda: change(action),
+                    lambda: _("Action %(key)s: %(status)s.", key=action.requirement_key,
+                              status=ACTION_STATUS_LABELS[action.status_enum]))
     return redirect(url_for("actions.show", action_id=action_id))
 
 

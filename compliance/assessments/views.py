@@ -13,7 +13,7 @@ from compliance.actions.queries import visible_actions
 from compliance.assessments import bp, queries, services
 from compliance.assessments.forms import AnswerForm, IncludeForm, ReasonForm
 from compliance.audit import AuditEvent
-from compliance.errors import DomainError
+from compliance.errors import DomainError, commit_or_flash, require
 from compliance.evidence.services import member_evidence_query
 from compliance.extensions import db
 from compliance.manual.models import Chapter
@@ -166,15 +166,9 @@ def submit(assessment_id: int):
     assessment = queries.get_assessment_or_404(assessment_id, current_user)
     if not can_submit(current_user, assessment):
         abort(403)
-    try:
-        services.submit_assessment(assessment, actor=current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc.message), "error")
-    else:
-        db.session.commit()
-        flash(_("Assessment submitted. It is locked until your consultant reviews it."),
-              "success")
+    commit_or_flash(lambda: services.submit_assessment(assessment, actor=current_user),
+                    lambda: _("Assessment submitted. It is locked until your consultant "
+                              "reviews it."))
     return redirect(url_for("assessments.show", assessment_id=assessment.id))
 
 
@@ -185,16 +179,13 @@ def send_back(assessment_id: int):
     if not can_send_back(current_user, assessment):
         abort(403)
     form = ReasonForm()
-    try:
-        if not form.validate_on_submit():
-            raise DomainError(_("Say what must change: a reason is required."))
+
+    def change() -> None:
+        require(form.validate_on_submit(), _("Say what must change: a reason is required."))
         services.return_assessment(assessment, reason=form.reason.data, actor=current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc.message), "error")
-    else:
-        db.session.commit()
-        flash(_("The assessment was sent back to the member for changes."), "success")
+
+    commit_or_flash(change, lambda: _("The assessment was sent back to the member for "
+                                      "changes."))
     return redirect(url_for("assessments.show", assessment_id=assessment.id))
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from compliance.assessments import bp as assessments_bp
 from compliance.assessments.models import Answer, AnswerEvidence
 from compliance.assessments.views import _answers_page, _back_to, editable_answer
-from compliance.errors import DomainError
+from compliance.errors import DomainError, commit_or_flash, require
 from compliance.evidence import bp, services, storage
 from compliance.evidence.forms import LinkForm, UploadForm, WithdrawForm
 from compliance.evidence.models import Evidence
@@ -71,15 +71,9 @@ def link(assessment_id: int, answer_id: int):
         if form.validate_on_submit() else None
     if evidence is None or evidence.member_id != assessment.member_id:
         abort(404)
-    try:
-        services.link_evidence(answer, evidence, actor=current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc.message), "error")
-    else:
-        db.session.commit()
-        flash(_("%(title)s now supports %(key)s.", title=evidence.title,
-                key=answer.requirement_key), "success")
+    commit_or_flash(lambda: services.link_evidence(answer, evidence, actor=current_user),
+                    lambda: _("%(title)s now supports %(key)s.", title=evidence.title,
+                              key=answer.requirement_key))
     return redirect(_back_to(assessment, answer))
 
 
@@ -91,15 +85,9 @@ def unlink(assessment_id: int, answer_id: int, evidence_id: int):
     evidence = db.session.get(Evidence, evidence_id)
     if evidence is None or evidence.member_id != assessment.member_id:
         abort(404)
-    try:
-        services.unlink_evidence(answer, evidence, actor=current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc.message), "error")
-    else:
-        db.session.commit()
-        flash(_("%(title)s no longer supports %(key)s; the file is kept.",
-                title=evidence.title, key=answer.requirement_key), "success")
+    commit_or_flash(lambda: services.unlink_evidence(answer, evidence, actor=current_user),
+                    lambda: _("%(title)s no longer supports %(key)s; the file is kept.",
+                              title=evidence.title, key=answer.requirement_key))
     return redirect(_back_to(assessment, answer))
 
 
@@ -142,15 +130,11 @@ def withdraw(evidence_id: int):
     if not works_for(current_user, evidence.member_id):
         abort(403)
     form = WithdrawForm()
-    try:
-        if not form.validate_on_submit():
-            raise DomainError(_("Say why the file is withdrawn."))
+
+    def change() -> None:
+        require(form.validate_on_submit(), _("Say why the file is withdrawn."))
         services.withdraw_evidence(evidence, reason=form.reason.data, actor=current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc.message), "error")
-    else:
-        db.session.commit()
-        flash(_("%(title)s is withdrawn: it no longer counts, and stays in the history.",
-                title=evidence.title), "success")
+
+    commit_or_flash(change, lambda: _("%(title)s is withdrawn: it no longer counts, and "
+                                      "stays in the history.", title=evidence.title))
     return redirect(url_for("evidence.index", member=evidence.member_id))

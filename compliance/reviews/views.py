@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 
 from compliance.assessments import queries
 from compliance.assessments.services import AnswerConflict
-from compliance.errors import DomainError
+from compliance.errors import DomainError, commit_or_flash, require
 from compliance.extensions import db
 from compliance.manual.models import Chapter
 from compliance.permissions import can_reopen_pre_audit, can_review, is_reviewer_of
@@ -97,18 +97,16 @@ def complete(assessment_id: int):
     if not can_review(current_user, assessment):
         abort(403)
     form = SignOffForm()
-    try:
-        if not form.validate_on_submit():
-            raise DomainError(_("Sign with your name and the date."))
+
+    def change() -> None:
+        require(form.validate_on_submit(), _("Sign with your name and the date."))
         services.complete_pre_audit(assessment, signed_by_name=form.signed_by_name.data,
                                     signed_on=form.signed_on.data, actor=current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc.message), "error")
+
+    if not commit_or_flash(change, lambda: _("Pre-audit completed and signed. The member "
+                                             "now sees the verdicts and the corrective "
+                                             "actions.")):
         return redirect(url_for("reviews.review", assessment_id=assessment.id))
-    db.session.commit()
-    flash(_("Pre-audit completed and signed. The member now sees the verdicts and the "
-            "corrective actions."), "success")
     return redirect(url_for("assessments.show", assessment_id=assessment.id))
 
 
@@ -119,14 +117,11 @@ def reopen(assessment_id: int):
     if not can_reopen_pre_audit(current_user, assessment):
         abort(403)
     form = ReopenForm()
-    try:
-        if not form.validate_on_submit():
-            raise DomainError(_("Say why the pre-audit is reopened: a reason is required."))
+
+    def change() -> None:
+        require(form.validate_on_submit(),
+                _("Say why the pre-audit is reopened: a reason is required."))
         services.reopen_pre_audit(assessment, reason=form.reason.data, actor=current_user)
-    except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc.message), "error")
-    else:
-        db.session.commit()
-        flash(_("The pre-audit is open again."), "success")
+
+    commit_or_flash(change, lambda: _("The pre-audit is open again."))
     return redirect(url_for("assessments.show", assessment_id=assessment.id))
