@@ -46,6 +46,7 @@ def load_settings(environ: Mapping[str, str], instance_path: Path) -> dict[str, 
     }
     settings.update(_smtp(environ))
     settings.update(_reminders(environ))
+    settings["SCORING_POLICY"] = _scoring(environ)
     return settings
 
 
@@ -138,6 +139,19 @@ def _reminders(environ: Mapping[str, str]) -> dict[str, object]:
         "REMINDER_OVERDUE_EVERY": _int(environ, "REMINDER_OVERDUE_EVERY", 7, 1, 90),
         "REVIEW_DAYS": _int(environ, "REVIEW_DAYS", 14, 1, 365),
     }
+
+
+def _scoring(environ: Mapping[str, str]):  # noqa: ANN202 - a ScoringPolicy
+    from compliance.scoring import ScoringPolicy
+
+    major = _int(environ, "SCORE_WEIGHT_MAJOR", 3, 1, 100)
+    minor = _int(environ, "SCORE_WEIGHT_MINOR", 1, 1, 100)
+    ready = _int(environ, "READY_THRESHOLD", 80, 1, 100)
+    nearly = _int(environ, "NEARLY_READY_THRESHOLD", 60, 1, 100)
+    if nearly > ready:
+        raise ConfigError(f"NEARLY_READY_THRESHOLD={nearly} is above READY_THRESHOLD={ready}")
+    return ScoringPolicy(weights={"major": float(major), "minor": float(minor)},
+                         ready_at=float(ready), nearly_ready_at=float(nearly))
 
 
 def _int(environ: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:

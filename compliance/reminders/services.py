@@ -70,9 +70,13 @@ def plan(today: date, policy: ReminderPolicy) -> dict[int, list[Reminder]]:
     if today.weekday() == STAFF_DIGEST_WEEKDAY:
         _plan_staff_digest(wanted, deadlines, today)
     sent = _already_sent(wanted)
+    # One digest a day at most: whoever already had one today gets the rest tomorrow.
+    had_today = set(db.session.scalars(select(SentReminder.recipient_id).where(
+        SentReminder.sent_on == today, SentReminder.recipient_id.in_(list(wanted))).distinct()))
     return {user_id: items for user_id, reminders in wanted.items()
-            if (items := [r for r in reminders
-                          if (r.deadline.key, user_id, r.step) not in sent])}
+            if user_id not in had_today
+            and (items := [r for r in reminders
+                           if (r.deadline.key, user_id, r.step) not in sent])}
 
 
 def _plan_staff_digest(wanted, deadlines: list[Deadline], today: date) -> None:  # noqa: ANN001

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from sqlalchemy import delete, select
 from sqlalchemy.orm import selectinload
 
@@ -9,7 +10,7 @@ from compliance.actions.models import ActionStatus, CorrectiveAction
 from compliance.assessments.models import Answer, Assessment
 from compliance.extensions import db
 from compliance.reviews.models import AssessmentScore, RequirementVerdict
-from compliance.scoring import ScoreCard, ScoreItem, score
+from compliance.scoring import DEFAULT_POLICY, ScoreCard, ScoreItem, ScoringPolicy, score
 
 
 def score_items(assessment: Assessment) -> list[ScoreItem]:
@@ -31,8 +32,13 @@ def score_items(assessment: Assessment) -> list[ScoreItem]:
     return items
 
 
+def scoring_policy() -> ScoringPolicy:
+    """The association's weights and thresholds (see docs/scoring.md)."""
+    return current_app.config.get("SCORING_POLICY") or DEFAULT_POLICY
+
+
 def scorecard(assessment: Assessment) -> ScoreCard:
-    return score(score_items(assessment))
+    return score(score_items(assessment), scoring_policy())
 
 
 def refresh_scores(assessment: Assessment) -> ScoreCard:

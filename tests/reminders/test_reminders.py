@@ -209,3 +209,24 @@ def test_two_concurrent_passes_send_each_reminder_once(app, people, due, smtp_se
     assert errors == []
     recipients = [rcpt[0] for rcpt, _ in smtp_server.messages]
     assert sorted(recipients) == sorted({people["manager"], people["manager_b"]})
+
+
+def test_at_most_one_digest_a_day_even_when_a_new_deadline_appears(app, runner, people, due,
+                                                                    smtp_server):
+    from compliance.evidence.models import Evidence
+    from compliance.members.models import Member
+
+    day = due - timedelta(days=7)
+    send(runner, day)
+    assert len(smtp_server.messages) == 2
+    with app.app_context():  # a certificate expiring tomorrow is added the same day
+        member = db.session.scalar(select(Member).where(Member.code == "MEM-A"))
+        db.session.add(Evidence(member_id=member.id, sha256="0" * 64, size=1, filename="c.pdf",
+                                media_type="application/pdf", title="Certificate",
+                                expiry_date=day + timedelta(days=1)))
+        db.session.commit()
+    send(runner, day)
+    assert len(smtp_server.messages) == 2  # not a second digest today
+    send(runner, day + timedelta(days=1))
+    latest = by_recipient(smtp_server)[people["manager"]].get_body(("plain",)).get_content()
+    assert "Certificate" in latest

@@ -78,3 +78,12 @@ def test_postgresql_urls_name_psycopg3(raw):
 def test_another_postgresql_driver_is_refused():
     with pytest.raises(ConfigError, match="psycopg driver"):
         database_url("postgresql+psycopg2://u@h/db")
+
+
+def test_scoring_weights_and_thresholds_are_settings(tmp_path):
+    policy = settings(tmp_path, COMPLIANCE_ENV="development", SCORE_WEIGHT_MAJOR="5",
+                      READY_THRESHOLD="90", NEARLY_READY_THRESHOLD="70")["SCORING_POLICY"]
+    assert policy.weights == {"major": 5.0, "minor": 1.0}
+    assert (policy.ready_at, policy.nearly_ready_at) == (90.0, 70.0)
+    with pytest.raises(ConfigError, match="NEARLY_READY_THRESHOLD=85 is above"):
+        settings(tmp_path, COMPLIANCE_ENV="development", NEARLY_READY_THRESHOLD="85")
