@@ -16,10 +16,11 @@ from pathlib import Path
 from flask import current_app, render_template
 from flask_babel import force_locale, format_date, ngettext
 from flask_babel import gettext as _
-from sqlalchemy import insert, select, tuple_
+from sqlalchemy import delete, insert, select, tuple_
 from sqlalchemy.exc import IntegrityError
 
 from compliance.auth.models import Role, User
+from compliance.db import utcnow
 from compliance.extensions import db
 from compliance.i18n import DEFAULT_LANGUAGE
 from compliance.reminders.deadlines import Deadline, collect_deadlines
@@ -31,6 +32,7 @@ log = logging.getLogger(__name__)
 STAFF_DIGEST_WEEKDAY = 0  # Monday
 STAFF_OVERDUE_SHOWN = 200
 BATCH = 50  # people per commit
+SENDERS = 4  # SMTP connections used at once
 
 
 @dataclass(frozen=True)
@@ -106,11 +108,13 @@ def _already_sent(wanted) -> set[tuple[str, int, str]]:  # noqa: ANN001
 
 
 def run_pass(today: date, *, dry_run: bool = False) -> PassResult:
-    """Send today's reminders, one digest per person.
+    """Send today's reminders, one digest per person, exactly once.
 
-    A person's ledger rows are written in a savepoint released only once the mail server
-    accepted their digest; the rows are committed in batches. A failed send undoes that
-    person's rows and stops the pass: what was accepted stays marked, nothing else is.
+    Batch by batch: each person's ledger rows are claimed (inserted) first, so a
+    concurrent pass waits on them and then skips that person; the batch's digests go to
+    the mail server over a few connections at once; the rows of any digest the server did
+    not accept are removed again; then the batch is committed. A failure stops the pass:
+    what the server accepted stays marked as sent, nothing else is.
     """
     result = PassResult(today)
     planned = plan(today, policy_from_config())
@@ -122,13 +126,10 @@ def run_pass(today: date, *, dry_run: bool = False) -> PassResult:
     order = sorted(planned)
     outbox = Path(current_app.instance_path) / "outbox"
     try:
-        with Mailer(current_app.config, outbox) as mailer:
+        with Mailer(current_app.config, outbox, connections=SENDERS) as mailer:
             for start in range(0, len(order), BATCH):
-                try:
-                    for user_id in order[start:start + BATCH]:
-                        _deliver(mailer, users[user_id], planned[user_id], today, result)
-                finally:
-                    db.session.commit()
+                _deliver_batch(mailer, [users[i] for i in order[start:start + BATCH]],
+                               planned, today, result)
     except MailServerDown as exc:
         db.session.rollback()
         result.error = str(exc)
@@ -136,37 +137,58 @@ def run_pass(today: date, *, dry_run: bool = False) -> PassResult:
     return result
 
 
-def _deliver(mailer: Mailer, user: User, reminders: list[Reminder], today: date,
-             result: PassResult) -> None:
+def _deliver_batch(mailer: Mailer, batch: list[User], planned: dict[int, list[Reminder]],
+                   today: date, result: PassResult) -> None:
+    started = utcnow()
+    claimed: list[User] = []
+    messages: dict[int, Message] = {}
+    for user in batch:
+        message = _claim(user, planned[user.id], today)
+        if message is False:
+            result.skipped += 1
+            continue
+        claimed.append(user)
+        if message is not None:
+            messages[user.id] = message
+    errors = mailer.send_many({f"{today.isoformat()}-{uid}": m for uid, m in messages.items()})
+    failed = [user.id for user in claimed if errors.get(f"{today.isoformat()}-{user.id}")]
+    if failed:  # not accepted by the server: not sent, so not marked
+        db.session.execute(delete(SentReminder).where(SentReminder.recipient_id.in_(failed),
+                                                      SentReminder.sent_on == today))
+        db.session.execute(delete(Notice).where(Notice.user_id.in_(failed),
+                                                Notice.created_at >= started))
+    db.session.commit()
+    for user in claimed:
+        if user.id not in failed:
+            result.digests += int(user.id in messages)
+            result.reminders += len(planned[user.id])
+            result.notices += len(planned[user.id])
+    if failed:
+        raise MailServerDown(next(e for e in errors.values() if e))
+
+
+def _claim(user: User, reminders: list[Reminder], today: date) -> Message | None | bool:
+    """Insert the person's ledger rows and notices; their digest, None when they turned it
+    off, or False when a concurrent pass already delivered them."""
     language = user.locale or DEFAULT_LANGUAGE
     email = user.digest_enabled and user.active
     with force_locale(language):
         words = _Words(language, today)
         savepoint = db.session.begin_nested()
+        connection = db.session.connection()  # Core inserts: no ORM objects to track
         try:
-            connection = db.session.connection()  # Core inserts: no ORM objects to track
             connection.execute(insert(SentReminder.__table__), [
                 {"deadline_key": r.deadline.key, "recipient_id": user.id, "step": r.step,
                  "due": r.deadline.due, "sent_on": today, "emailed": email}
                 for r in reminders])
-        except IntegrityError:  # a concurrent pass delivered these first
+        except IntegrityError:
             savepoint.rollback()
-            result.skipped += 1
-            return
+            return False
         connection.execute(insert(Notice.__table__), [
             {"user_id": user.id, "text": words.notice(r), "url": r.deadline.path,
              "due": r.deadline.due} for r in reminders])
-        if email:
-            try:
-                mailer.send(digest_message(user, reminders, words),
-                            name=f"{today.isoformat()}-{user.id}")
-            except MailServerDown:
-                savepoint.rollback()
-                raise
         savepoint.commit()
-    result.digests += int(email)
-    result.reminders += len(reminders)
-    result.notices += len(reminders)
+        return digest_message(user, reminders, words) if email else None
 
 
 KIND_LABELS = {

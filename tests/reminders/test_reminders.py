@@ -230,3 +230,28 @@ def test_at_most_one_digest_a_day_even_when_a_new_deadline_appears(app, runner, 
     send(runner, day + timedelta(days=1))
     latest = by_recipient(smtp_server)[people["manager"]].get_body(("plain",)).get_content()
     assert "Certificate" in latest
+
+
+def test_a_refused_digest_is_not_marked_and_goes_with_the_next_pass(app, runner, people, due,
+                                                                    smtp_server):
+    refused = {people["manager_b"]}
+
+    async def handle_RCPT(server, session, envelope, address, rcpt_options):  # noqa: N802
+        if address in refused:
+            return "550 mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    smtp_server.handle_RCPT = handle_RCPT
+    day = due - timedelta(days=7)
+    first = send(runner, day)
+    assert first.exit_code == 1 and "mail server unavailable" in first.output
+    assert list(by_recipient(smtp_server)) == [people["manager"]]
+    with app.app_context():
+        marked = set(db.session.scalars(select(User.email).join(
+            SentReminder, SentReminder.recipient_id == User.id)))
+        assert marked == {people["manager"]}
+    refused.clear()
+    assert send(runner, day).exit_code == 0
+    recipients = sorted(rcpt[0] for rcpt, _ in smtp_server.messages)
+    assert recipients == sorted([people["manager"], people["manager_b"]])  # each once
