@@ -69,6 +69,7 @@ def _init_extensions(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _sqlite_pragmas)
+            event.listen(db.engine, "begin", _sqlite_begin)
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
@@ -78,12 +79,21 @@ def _init_extensions(app: Flask) -> None:
 
 def _sqlite_pragmas(connection, record) -> None:  # noqa: ANN001
     """WAL lets the web workers read while the scheduler writes; NORMAL sync is safe in
-    WAL mode and spares an fsync per commit."""
+    WAL mode and spares an fsync per commit.
+
+    The driver's own transaction handling is turned off (SQLAlchemy's documented recipe):
+    it does not begin a transaction before a SAVEPOINT, so releasing one would commit.
+    SQLAlchemy's "begin" event emits BEGIN instead (see _sqlite_begin)."""
+    connection.isolation_level = None
     cursor = connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=15000")
     cursor.close()
+
+
+def _sqlite_begin(connection) -> None:  # noqa: ANN001
+    connection.exec_driver_sql("BEGIN")
 
 
 def _register_blueprints(app: Flask) -> None:

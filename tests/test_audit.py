@@ -62,7 +62,7 @@ def test_a_recomputed_hash_still_breaks_the_next_link(app):
         with db.engine.begin() as conn:
             conn.execute(text("UPDATE audit_event SET after = :a, hash = :h WHERE id = 2"),
                          {"a": '{"n": 42}', "h": forged})
-        db.session.expire_all()
+        db.session.rollback()  # end the read transaction: see the forged row
         result = verify_chain()
         assert not result.ok and result.bad_id == 3
 

@@ -255,3 +255,18 @@ def test_a_refused_digest_is_not_marked_and_goes_with_the_next_pass(app, runner,
     assert send(runner, day).exit_code == 0
     recipients = sorted(rcpt[0] for rcpt, _ in smtp_server.messages)
     assert recipients == sorted([people["manager"], people["manager_b"]])  # each once
+
+
+def test_an_unexpected_failure_while_sending_marks_nothing(app, runner, monkeypatch, due,
+                                                           smtp_server):
+    from compliance.reminders.mail import Mailer
+
+    def explode(self, messages):
+        raise RuntimeError("the process died while sending")
+
+    monkeypatch.setattr(Mailer, "send_many", explode)
+    with app.app_context(), pytest.raises(RuntimeError):
+        run_pass(due - timedelta(days=7))
+    with app.app_context():
+        db.session.remove()
+    assert ledger_count(app) == 0  # the claims were never committed
