@@ -41,6 +41,11 @@ def create_app(config: Mapping[str, object] | None = None,
     app.config.update(config or {})
     app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_UPLOAD_MB"]) * 1024 * 1024 + 65536
     instance_path.mkdir(parents=True, exist_ok=True)
+    if app.config["TRUSTED_PROXIES"]:  # gunicorn behind nginx: trust its X-Forwarded-*
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     _init_extensions(app)
     _register_blueprints(app)
@@ -69,7 +74,6 @@ def _init_extensions(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _sqlite_pragmas)
-            event.listen(db.engine, "begin", _sqlite_begin)
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
@@ -79,21 +83,12 @@ def _init_extensions(app: Flask) -> None:
 
 def _sqlite_pragmas(connection, record) -> None:  # noqa: ANN001
     """WAL lets the web workers read while the scheduler writes; NORMAL sync is safe in
-    WAL mode and spares an fsync per commit.
-
-    The driver's own transaction handling is turned off (SQLAlchemy's documented recipe):
-    it does not begin a transaction before a SAVEPOINT, so releasing one would commit.
-    SQLAlchemy's "begin" event emits BEGIN instead (see _sqlite_begin)."""
-    connection.isolation_level = None
+    WAL mode and spares an fsync per commit."""
     cursor = connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=15000")
     cursor.close()
-
-
-def _sqlite_begin(connection) -> None:  # noqa: ANN001
-    connection.exec_driver_sql("BEGIN")
 
 
 def _register_blueprints(app: Flask) -> None:

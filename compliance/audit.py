@@ -99,8 +99,9 @@ def log_event(action: str, obj: Any = None, *, actor: Any = None, object_type: s
         new_id, prev_hash = 1, GENESIS
     else:
         new_id, prev_hash = head
+    now = utcnow()
     entry = AuditEvent(
-        id=new_id, at=utcnow().replace(microsecond=utcnow().microsecond // 1000 * 1000),
+        id=new_id, at=now.replace(microsecond=now.microsecond // 1000 * 1000),
         actor_id=getattr(actor, "id", None), member_id=member_id,
         assessment_id=assessment_id, object_type=object_type or "", object_id=object_id,
         action=action, before=_canonical(before), after=_canonical(after), prev_hash=prev_hash,

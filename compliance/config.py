@@ -41,6 +41,7 @@ def load_settings(environ: Mapping[str, str], instance_path: Path) -> dict[str, 
         ),
         "EVIDENCE_DIR": str(Path(environ.get("EVIDENCE_DIR") or instance_path / "evidence")),
         "MAX_UPLOAD_MB": _int(environ, "MAX_UPLOAD_MB", 20, 1, 1024),
+        "TRUSTED_PROXIES": _int(environ, "TRUSTED_PROXIES", 0, 0, 5),
         "SESSION_COOKIE_SECURE": _bool(environ, "SESSION_COOKIE_SECURE", not development),
         "REMEMBER_COOKIE_SECURE": _bool(environ, "SESSION_COOKIE_SECURE", not development),
     }

@@ -246,7 +246,10 @@ def accounts_text(password: str) -> str:
 @click.option("--if-empty", is_flag=True,
               help="Load only into an empty database (members and users); print the accounts.")
 def demo_command(if_empty: bool) -> None:
-    """Load the manual and the demo association (idempotent)."""
+    """Load the manual and the demo association (idempotent; development only)."""
+    if current_app.config["COMPLIANCE_ENV"] != "development":
+        raise click.ClickException("the demo loads only when COMPLIANCE_ENV=development: it "
+                                   "creates accounts with one shared password")
     password = demo_password()
     if if_empty and not database_is_empty():
         if db.session.scalar(select(User.id).where(User.email == USERS[0].email)):

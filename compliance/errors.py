@@ -7,6 +7,7 @@ from collections.abc import Callable
 from flask import Flask, flash, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 
@@ -25,9 +26,15 @@ def commit_or_flash(change: Callable[[], object], success: Callable[[], str]) ->
 
     try:
         change()
+        db.session.flush()
     except DomainError as exc:
         db.session.rollback()
         flash(str(exc.message), "error")
+        return False
+    except StaleDataError:
+        db.session.rollback()
+        flash(_l("Someone else changed this meanwhile. Nothing was changed: look at it "
+                 "again and retry."), "error")
         return False
     db.session.commit()
     flash(success(), "success")
@@ -47,6 +54,9 @@ ERROR_TEXTS = {
     405: (_l("Not allowed"), _l("This page cannot be used that way.")),
     413: (_l("File too large"), _l("The file is larger than the maximum allowed.")),
     429: (_l("Too many attempts"), _l("Please wait a few minutes and try again.")),
+    500: (_l("Something went wrong"),
+          _l("Nothing was changed. Please try again; if it happens again, tell the "
+             "association.")),
 }
 
 
@@ -60,5 +70,6 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         code = error.code or 500
-        title, text = ERROR_TEXTS.get(code, (error.name, error.description))
+        title, text = ERROR_TEXTS.get(code, ERROR_TEXTS[500] if code >= 500
+                                      else (error.name, error.description))
         return render_template("errors.html", code=code, title=title, text=text), code

@@ -107,7 +107,9 @@ def can_see_verdicts(user: User, assessment: Assessment) -> bool:
 
 
 def can_work_on_action(user: User, action: CorrectiveAction) -> bool:
-    return works_for(user, action.member_id)
+    """The member's managers own the plan; a contributor only the actions given to them."""
+    return works_for(user, action.member_id) and (
+        user.role == Role.MEMBER_MANAGER or action.owner_id == user.id)
 
 
 def can_verify_action(user: User, action: CorrectiveAction) -> bool:

@@ -26,6 +26,7 @@ class ActionStatus(StrEnum):
     IN_PROGRESS = "in_progress"
     DONE = "done"
     VERIFIED = "verified"
+    WITHDRAWN = "withdrawn"  # the finding no longer stands after a reopened pre-audit
 
 
 ACTION_STATUS_LABELS = {
@@ -33,6 +34,7 @@ ACTION_STATUS_LABELS = {
     ActionStatus.IN_PROGRESS: _l("In progress"),
     ActionStatus.DONE: _l("Done, to verify"),
     ActionStatus.VERIFIED: _l("Verified"),
+    ActionStatus.WITHDRAWN: _l("Withdrawn: the finding no longer stands"),
 }
 UNFINISHED = (ActionStatus.OPEN.value, ActionStatus.IN_PROGRESS.value)
 

@@ -101,7 +101,8 @@ def done(action_id: int):
 
     def change(action):  # noqa: ANN001
         ids = [int(i) for i in request.form.getlist("evidence") if i.isdigit()]
-        evidence = list(db.session.scalars(select(Evidence).where(Evidence.id.in_(ids))))
+        evidence = list(db.session.scalars(select(Evidence).where(
+            Evidence.id.in_(ids), Evidence.member_id == action.member_id)))
         if len(evidence) != len(set(ids)):
             abort(404)
         services.complete_action(action, closure_note=form.closure_note.data or "",

@@ -37,6 +37,12 @@ def set_state(assessment: Assessment, state: State, *, actor: User | None,
               after={"state": state.value, **({"reason": reason} if reason else {})})
 
 
+def start_assessment(assessment: Assessment, *, actor: User) -> None:
+    """The first change a member makes moves the assessment to "in progress"."""
+    if assessment.state_enum == State.NOT_STARTED:
+        set_state(assessment, State.IN_PROGRESS, actor=actor)
+
+
 def save_answer(answer: Answer, *, status: str | None, justification: str | None,
                 comment: str | None, revision: int, actor: User) -> None:
     """Save one answer; a carried-over answer becomes final when it is saved."""
@@ -67,8 +73,7 @@ def save_answer(answer: Answer, *, status: str | None, justification: str | None
     except StaleDataError:
         raise AnswerConflict(_l("Someone else saved this answer while you were editing it. "
                                 "Your text is shown below: check it and save again.")) from None
-    if assessment.state_enum == State.NOT_STARTED:
-        set_state(assessment, State.IN_PROGRESS, actor=actor)
+    start_assessment(assessment, actor=actor)
     log_event("answer.saved", answer, actor=actor, member_id=assessment.member_id,
               assessment_id=assessment.id, before=before,
               after={"requirement": answer.requirement_key, **answer.snapshot()})
@@ -85,6 +90,7 @@ def include_requirement(answer: Answer, *, justification: str, actor: User) -> N
     before = answer.snapshot()
     answer.included = True
     answer.inclusion_justification = justification
+    start_assessment(answer.assessment, actor=actor)
     log_event("answer.included", answer, actor=actor, member_id=answer.assessment.member_id,
               assessment_id=answer.assessment_id, before=before,
               after={"requirement": answer.requirement_key, **answer.snapshot()})

@@ -193,7 +193,9 @@ def send_back(assessment_id: int):
 @login_required
 def history(assessment_id: int):
     assessment = queries.get_assessment_or_404(assessment_id, current_user)
-    events = db.session.scalars(
-        select(AuditEvent).where(AuditEvent.assessment_id == assessment.id)
-        .order_by(AuditEvent.id.desc())).unique().all()
+    query = select(AuditEvent).where(AuditEvent.assessment_id == assessment.id)
+    if not can_see_verdicts(current_user, assessment):  # the pre-audit shows once completed
+        query = query.where(~AuditEvent.action.like("verdict.%"),
+                            ~AuditEvent.action.like("pre_audit.%"))
+    events = db.session.scalars(query.order_by(AuditEvent.id.desc())).unique().all()
     return render_template("assessments/history.html", assessment=assessment, events=events)

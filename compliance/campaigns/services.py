@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from compliance.assessments.models import Answer, AnswerEvidence, Assessment
+from compliance.assessments.models import Answer, AnswerEvidence, Assessment, State
 from compliance.audit import log_event
 from compliance.campaigns.models import Campaign
 from compliance.errors import DomainError
@@ -78,7 +78,8 @@ def create_campaign(*, title: str, manual_version: ManualVersion, due_date: date
 def _previous_assessments(members: list[Member]) -> dict[int, Assessment]:
     """Each member's latest assessment, with answers and evidence links loaded."""
     found = db.session.scalars(
-        select(Assessment).where(Assessment.member_id.in_([m.id for m in members]))
+        select(Assessment).where(Assessment.member_id.in_([m.id for m in members]),
+                                 Assessment.state != State.NOT_STARTED.value)
         .order_by(Assessment.id)
         .options(selectinload(Assessment.answers).selectinload(Answer.requirement),
                  selectinload(Assessment.answers).selectinload(Answer.evidence_links)

@@ -147,8 +147,9 @@ def _add_scores(campaign, scope, by_assessment):  # noqa: ANN001
                 .where(_in_campaign(AssessmentScore.assessment_id, campaign, scope))):
         if chapter_id is None:
             row = by_assessment[assessment_id]
-            row.self_score, row.consultant_score = self_score, consultant_score
-            row.readiness = readiness
+            row.self_score = self_score
+            if row.state == State.PRE_AUDITED:  # a pre-audit in progress is not a result
+                row.consultant_score, row.readiness = consultant_score, readiness
         else:
             chapter_scores.append((assessment_id, chapter_id, self_score, consultant_score))
     return chapter_scores

@@ -107,7 +107,8 @@ def _is_opendocument(content: bytes, media_type: str) -> bool:
     archive = _zip(content)
     if archive is None or "mimetype" not in archive.namelist():
         return False
-    return archive.read("mimetype").strip() == media_type.encode()
+    with archive.open("mimetype") as entry:  # a few bytes: never a whole (bomb) entry
+        return entry.read(100).strip() == media_type.encode()
 
 
 def _is_text(content: bytes) -> bool:

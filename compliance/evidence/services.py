@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from compliance.assessments.models import Answer, AnswerEvidence
+from compliance.assessments.services import start_assessment
 from compliance.audit import log_event
 from compliance.db import utcnow
 from compliance.errors import DomainError
@@ -47,7 +48,8 @@ TITLE_LENGTH = 200
 
 
 def discard_unreferenced(sha256s: list[str]) -> None:
-    """After a refused request: remove the files it wrote that no evidence refers to."""
+    """After a refused request: remove the files it wrote itself that no evidence refers
+    to (a file that was already there is never touched)."""
     for sha256 in sha256s:
         if db.session.scalar(select(Evidence.id).where(Evidence.sha256 == sha256)) is None:
             storage.path_for(evidence_root(), sha256).unlink(missing_ok=True)
@@ -63,13 +65,18 @@ def max_bytes() -> int:
 
 def upload_evidence(member: Member, *, filename: str | None, stream: BinaryIO, title: str,
                     document_date: date | None, expiry_date: date | None,
-                    version_note: str | None, actor: User) -> Evidence:
+                    version_note: str | None, actor: User,
+                    new_files: list[str] | None = None) -> Evidence:
+    """Store and record one file; ``new_files`` collects the hashes of files this call
+    wrote to disk (not already there), which the caller may discard if it rolls back."""
     if expiry_date and document_date and expiry_date < document_date:
         raise DomainError(_l("The expiry date is before the document date."))
     try:
         stored = storage.store(evidence_root(), filename, stream, max_bytes())
     except RefusedFile as refused:
         raise DomainError(refusal_message(refused, filename)) from None
+    if stored.created and new_files is not None:
+        new_files.append(stored.sha256)
     evidence = Evidence(member_id=member.id, sha256=stored.sha256, size=stored.size,
                         filename=stored.filename, media_type=stored.kind.media_type,
                         title=(title.strip() or Path(stored.filename).stem)[:TITLE_LENGTH],
@@ -95,6 +102,7 @@ def link_evidence(answer: Answer, evidence: Evidence, *, actor: User) -> None:
         raise DomainError(_l("This file already supports this requirement."))
     answer.evidence_links.append(AnswerEvidence(evidence=evidence, linked_by_id=actor.id))
     db.session.flush()
+    start_assessment(assessment, actor=actor)
     log_event("evidence.linked", answer, actor=actor, member_id=assessment.member_id,
               assessment_id=assessment.id,
               after={"requirement": answer.requirement_key, "evidence": evidence.id,

@@ -26,6 +26,7 @@ class StoredFile:
     size: int
     filename: str
     kind: FileKind
+    created: bool = False  # written by this call (not already there)
 
 
 def path_for(root: Path, sha256: str) -> Path:
@@ -64,13 +65,14 @@ def store(root: Path, filename: str | None, stream: BinaryIO, max_bytes: int) ->
             raise
     sha256 = digest.hexdigest()
     target = path_for(root, sha256)
-    if target.exists():
-        os.unlink(tmp.name)
-    else:
+    created = not target.exists()
+    if created:
         target.parent.mkdir(parents=True, exist_ok=True)
         os.chmod(tmp.name, 0o440)
         os.replace(tmp.name, target)
-    return StoredFile(sha256, size, name, kind)
+    else:
+        os.unlink(tmp.name)
+    return StoredFile(sha256, size, name, kind, created)
 
 
 __all__ = ["RefusedFile", "StoredFile", "path_for", "store"]

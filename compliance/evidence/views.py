@@ -48,8 +48,7 @@ def upload(assessment_id: int, answer_id: int):
                 assessment.member, filename=file.filename, stream=file.stream,
                 title=form.title.data or "" if len(files) == 1 else "",
                 document_date=form.document_date.data, expiry_date=form.expiry_date.data,
-                version_note=form.version_note.data, actor=current_user)
-            written.append(evidence.sha256)
+                version_note=form.version_note.data, actor=current_user, new_files=written)
             services.link_evidence(answer, evidence, actor=current_user)
     except DomainError as exc:
         db.session.rollback()  # all the files of the request, or none

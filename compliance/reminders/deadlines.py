@@ -121,6 +121,7 @@ def _duties(members, managers, today: date) -> list[Deadline]:  # noqa: ANN001
                 else min(member.created_at.date(), today)
             deadlines.append(Deadline(
                 f"duty:{member.id}:{requirement.key}:{due}", "duty_due", due, member.code,
-                f"{requirement.key}:", "/duties/", tuple(managers[member.id]),
+                f"{requirement.key}:", f"/duties/?member={member.id}",
+                tuple(managers[member.id]),
                 titles=dict(requirement.title)))
     return deadlines

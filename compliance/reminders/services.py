@@ -174,7 +174,10 @@ def _claim(user: User, reminders: list[Reminder], today: date) -> Message | None
     email = user.digest_enabled and user.active
     with force_locale(language):
         words = _Words(language, today)
-        savepoint = db.session.begin_nested()
+        # A savepoint lets one person be skipped without undoing the batch. SQLite's driver
+        # does not open a transaction before a SAVEPOINT (releasing it would commit), and a
+        # second pass on SQLite waits for the first's write lock anyway: no savepoint there.
+        savepoint = db.session.begin_nested() if db.engine.dialect.name != "sqlite" else None
         connection = db.session.connection()  # Core inserts: no ORM objects to track
         try:
             connection.execute(insert(SentReminder.__table__), [
@@ -182,12 +185,15 @@ def _claim(user: User, reminders: list[Reminder], today: date) -> Message | None
                  "due": r.deadline.due, "sent_on": today, "emailed": email}
                 for r in reminders])
         except IntegrityError:
+            if savepoint is None:
+                raise
             savepoint.rollback()
             return False
         connection.execute(insert(Notice.__table__), [
             {"user_id": user.id, "text": words.notice(r), "url": r.deadline.path,
              "due": r.deadline.due} for r in reminders])
-        savepoint.commit()
+        if savepoint is not None:
+            savepoint.commit()
         return digest_message(user, reminders, words) if email else None
 
 

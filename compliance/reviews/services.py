@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from compliance.actions.models import CorrectiveAction
+from compliance.actions.models import UNFINISHED, ActionStatus, CorrectiveAction
 from compliance.assessments.models import Answer, Assessment, State
 from compliance.assessments.services import AnswerConflict, set_state
 from compliance.audit import log_event
@@ -110,11 +110,14 @@ def complete_pre_audit(assessment: Assessment, *, signed_by_name: str, signed_on
     pre_audit.signed_by_name = signed_by_name.strip()
     pre_audit.signed_on = signed_on
     owner = first_manager(assessment.member_id)
-    existing = {a.verdict_id for a in db.session.scalars(
+    existing = {a.verdict_id: a for a in db.session.scalars(
         select(CorrectiveAction).where(CorrectiveAction.assessment_id == assessment.id))}
     for answer in assessment.answers:
         record = answer.verdict
-        if record is None or record.verdict not in NON_CONFORMITIES or record.id in existing:
+        if record is not None and record.id in existing:
+            _follow_verdict(existing[record.id], record, signed_on, actor)
+            continue
+        if record is None or record.verdict not in NON_CONFORMITIES:
             continue
         action = CorrectiveAction(
             verdict_id=record.id, assessment_id=assessment.id, member_id=assessment.member_id,
@@ -134,6 +137,26 @@ def complete_pre_audit(assessment: Assessment, *, signed_by_name: str, signed_on
     return refresh_scores(assessment)
 
 
+def _follow_verdict(action: CorrectiveAction, record: RequirementVerdict, signed_on: date,
+                    actor: User) -> None:
+    """After a reopened pre-audit: an action keeps up with its (possibly changed) verdict."""
+    before = action.snapshot()
+    if record.verdict not in NON_CONFORMITIES:
+        if action.status in UNFINISHED:
+            action.status = ActionStatus.WITHDRAWN.value
+    elif record.verdict != action.severity:
+        action.severity = record.verdict
+        action.due_date = signed_on + timedelta(days=ACTION_DAYS[record.verdict])
+        if action.status == ActionStatus.WITHDRAWN:
+            action.status = ActionStatus.OPEN.value
+    else:
+        return
+    log_event("action.updated", action, actor=actor, member_id=action.member_id,
+              assessment_id=action.assessment_id, before=before,
+              after={"requirement": action.requirement_key, **action.snapshot(),
+                     "severity": action.severity})
+
+
 def reopen_pre_audit(assessment: Assessment, *, reason: str, actor: User) -> None:
     if actor.role not in (Role.STAFF, Role.ADMIN):
         raise DomainError(_l("Only association staff can reopen a completed pre-audit."))
@@ -142,4 +165,6 @@ def reopen_pre_audit(assessment: Assessment, *, reason: str, actor: User) -> Non
     if not reason.strip():
         raise DomainError(_l("Say why the pre-audit is reopened: a reason is required."))
     assessment.pre_audit.completed_at = None
+    assessment.pre_audit.signed_by_name = None  # a new sign-off is needed
+    assessment.pre_audit.signed_on = None
     set_state(assessment, State.IN_PRE_AUDIT, actor=actor, reason=reason.strip())

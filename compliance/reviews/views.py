@@ -60,6 +60,8 @@ def save_verdict(assessment_id: int, answer_id: int):
     if not can_review(current_user, assessment):
         abort(403)
     answer = queries.get_answer_or_404(assessment, answer_id)
+    if not answer.included:
+        abort(404)
     form = VerdictForm()
     wants_json = request.accept_mimetypes.best == "application/json"
     code = 400

@@ -116,8 +116,8 @@ def score(items: Iterable[ScoreItem], policy: ScoringPolicy = DEFAULT_POLICY) ->
             selfs[item.chapter].append((weight, own))
         if theirs is not None:
             consultants[item.chapter].append((weight, theirs))
-        if own is not None and theirs is not None and own != theirs:
-            disagreements.append(item.key)
+        if theirs is not None and (own is None or own != theirs):
+            disagreements.append(item.key)  # includes "not applicable" against a rating
         if item.verdict == "major_nc" and item.nc_open:
             open_major += 1
         credit = theirs if item.verdict is not None else own

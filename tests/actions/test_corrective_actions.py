@@ -39,6 +39,13 @@ def test_overdue_actions_are_flagged_everywhere(app, client, people, action_id):
 
 def test_the_member_starts_and_closes_the_consultant_verifies(app, client, people, action_id):
     login(client, people["contributor"])
+    assert post(client, f"/actions/{action_id}/start").status_code == 403  # not theirs yet
+    with app.app_context():
+        from compliance.auth.models import User
+        action = db.session.get(CorrectiveAction, action_id)
+        action.owner_id = db.session.scalar(select(User.id).where(
+            User.email == people["contributor"]))
+        db.session.commit()
     post(client, f"/actions/{action_id}/start")
     assert status(app, action_id) == "in_progress"
     refused = post(client, f"/actions/{action_id}/done", {"closure_note": ""},

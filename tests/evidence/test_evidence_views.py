@@ -164,7 +164,7 @@ def test_member_uploads_a_pdf_to_an_answer(app, client, people, assessments, evi
         "id": None, "title": "ISO 13485 certificate", "filename": "ISO-13485 certificate.pdf",
         "sha256": sha256, "size": len(content), "media_type": "application/pdf",
         "member": "MEM-A", "withdrawn": False, "reason": None, "keys": ["ORG-01"]}
-    assert audit_actions(app)[-2:] == ["evidence.uploaded", "evidence.linked"]
+    assert audit_actions(app)[-3:] == ["evidence.uploaded", "assessment.state", "evidence.linked"]
 
 
 def test_several_files_in_one_request_are_all_stored_and_linked(app, client, people,

@@ -176,3 +176,38 @@ def test_a_consultant_of_another_member_cannot_review(app, client, people, submi
     assert client.get(f"/reviews/{submitted['a']}").status_code == 404
     assert post(client, verdict_url(submitted, "ORG-01"),
                 {"verdict": "conform"}).status_code == 404
+
+
+def test_a_reopened_pre_audit_brings_its_actions_in_line(app, client, people, submitted):
+    login(client, people["consultant"])
+    give_verdicts(client, submitted, {"ORG-01": "major_nc", "ORG-02": "minor_nc",
+                                      "MGT-01": "conform"})
+    complete(client, submitted)
+    post(client, "/logout")
+    login(client, people["staff"])
+    post(client, f"/reviews/{submitted['a']}/reopen", {"reason": "new evidence"})
+    with app.app_context():
+        assert db.session.get(Assessment, submitted["a"]).pre_audit.signed_on is None
+    post(client, "/logout")
+    login(client, people["consultant"])
+    give_verdicts(client, submitted, {"ORG-01": "conform", "ORG-02": "major_nc"})
+    signed = date.today()
+    complete(client, submitted, signed)
+    with app.app_context():
+        actions = {a.requirement_key: a for a in db.session.scalars(select(CorrectiveAction))}
+        assert actions["ORG-01"].status == "withdrawn"  # the finding no longer stands
+        assert actions["ORG-02"].severity == "major_nc"
+        assert actions["ORG-02"].due_date == signed + timedelta(days=30)
+        overall = db.session.scalar(select(AssessmentScore).where(
+            AssessmentScore.chapter_id.is_(None)))
+        assert overall.open_major == 1
+
+
+def test_members_do_not_see_verdicts_in_the_history_before_completion(app, client, people,
+                                                                        submitted):
+    login(client, people["consultant"])
+    give_verdicts(client, submitted, {"ORG-01": "major_nc"})
+    post(client, "/logout")
+    login(client, people["manager"])
+    history = client.get(f"/assessments/{submitted['a']}/history").get_data(as_text=True)
+    assert "finding on ORG-01" not in history and "verdict.saved" not in history
