@@ -196,7 +196,8 @@ def main() -> int:
         def baseline() -> str:
             with app.test_request_context(url):
                 login_user(user)
-                return render_template(TEMPLATE, **context)
+                # the layout's notices count is its one query of its own: the user has none
+                return render_template(TEMPLATE, unread_notices=lambda: 0, **context)
 
         statements_baseline, stop = count_queries(app)
         from_memory = baseline()
