@@ -39,7 +39,9 @@ def create_app(config: Mapping[str, object] | None = None,
     )
     app.config.update(settings)
     app.config.update(config or {})
-    app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_UPLOAD_MB"]) * 1024 * 1024 + 65536
+    # Each file is checked against MAX_UPLOAD_MB; a request may carry up to 10 of them.
+    app.config["MAX_CONTENT_LENGTH"] = 10 * int(app.config["MAX_UPLOAD_MB"]) * 1024 * 1024 \
+        + 65536
     instance_path.mkdir(parents=True, exist_ok=True)
     if app.config["TRUSTED_PROXIES"]:  # gunicorn behind nginx: trust its X-Forwarded-*
         from werkzeug.middleware.proxy_fix import ProxyFix

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import delete, func, or_, select
 
+from compliance.audit import log_event
 from compliance.auth.models import LoginFailure, Role, User
 from compliance.auth.passwords import (
     MIN_LENGTH,
@@ -128,6 +129,10 @@ def create_user(*, email: str, name: str, role: str, member: Member | None = Non
                 assigned_members=list(assigned_members or []))
     db.session.add(user)
     db.session.flush()
+    log_event("user.created", user, actor=actor, member_id=user.member_id,
+              after={"email": email, "role": role_enum.value,
+                     "member": member.code if member else None,
+                     "assigned": [m.code for m in user.assigned_members]})
     return user, password
 
 

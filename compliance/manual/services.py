@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from compliance.audit import log_event
 from compliance.errors import DomainError
 from compliance.extensions import db
 from compliance.manual.loader import ManualData
@@ -58,4 +59,7 @@ def import_manual(manual: ManualData, *, actor: User | None = None) -> ImportRes
             ))
         version.chapters.append(chapter)
     db.session.flush()
+    log_event("manual.imported", version, actor=actor,
+              after={"manual": manual.key, "version": manual.version,
+                     "requirements": position, "content_hash": manual.content_hash})
     return ImportResult(version, created=True)

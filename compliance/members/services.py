@@ -54,6 +54,9 @@ def create_member(*, code: str, name: str, enterprise_number: str, region: str,
                     activities=ordered)
     db.session.add(member)
     db.session.flush()
+    log_event("member.created", member, actor=actor, member_id=member.id,
+              after={"code": code, "name": member.name, "enterprise_number": number,
+                     "region": region, "activities": ordered})
     return member
 
 
