@@ -82,8 +82,10 @@ def change_password():
 
 
 def _account_page(password_form: PasswordForm, language_form: LanguageForm, status: int = 200):
+    # A new calendar address is shown once, right after it was made: only its hash is kept.
     return render_template("auth/account.html", password_form=password_form,
-                           language_form=language_form), status
+                           language_form=language_form,
+                           calendar_url=session.pop("calendar_url", None)), status
 
 
 @bp.route("/language", methods=["POST"])

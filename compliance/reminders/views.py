@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from datetime import date
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -57,16 +68,23 @@ def settings():
 @login_required
 def renew_calendar():
     """A new secret URL; the old one stops working at once."""
-    current_user.calendar_token = secrets.token_urlsafe(32)
+    token = secrets.token_urlsafe(32)
+    current_user.calendar_token = calendar_token_hash(token)  # the database keeps no URL
     db.session.commit()
     flash(_("Your calendar link was renewed; the previous link no longer works."), "success")
+    session["calendar_url"] = current_app.config["BASE_URL"] + url_for(
+        "reminders.calendar", token=token)
     return redirect(url_for("auth.account"))
+
+
+def calendar_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 @bp.route("/calendar/<token>.ics")
 def calendar(token: str):
-    user = db.session.scalar(select(User).where(User.calendar_token == token,
-                                                User.active.is_(True))) if token else None
+    user = db.session.scalar(select(User).where(
+        User.calendar_token == calendar_token_hash(token), User.active.is_(True)))
     if user is None:
         abort(404)
     with force_locale(user.locale or "en"):

@@ -149,10 +149,15 @@ def test_corrective_actions_remind_the_owner_and_staff_get_a_weekly_overdue_dige
 
 
 def test_calendar_feed_at_a_secret_renewable_url(app, client, people, due):
+    import re
+
     login(client, people["manager"])
-    post(client, "/account/calendar")
-    with app.app_context():
-        token = db.session.scalar(select(User.calendar_token).where(
+    page = post(client, "/account/calendar", follow_redirects=True).get_data(as_text=True)
+    url = re.search(r'class="calendar-url">([^<]+)<', page).group(1)
+    token = url.rsplit("/", 1)[1].removesuffix(".ics")
+    assert "calendar-url" not in client.get("/account").get_data(as_text=True)  # once only
+    with app.app_context():  # the database keeps a hash, not the address
+        assert token not in db.session.scalar(select(User.calendar_token).where(
             User.email == people["manager"]))
     client.delete_cookie("session")
     response = client.get(f"/calendar/{token}.ics")
