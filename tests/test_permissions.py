@@ -29,8 +29,8 @@ KINDS = {
     "auth.logout": "login", "manual.index": "login", "manual.version": "login",
     "manual.chapter": "login", "assessments.index": "login",
     "members.index": "staff", "members.create": "staff", "members.show": "staff",
-    "users.index": "staff", "users.create": "staff", "campaigns.index": "staff",
-    "campaigns.create": "staff", "campaigns.show": "staff",
+    "users.index": "staff", "users.create": "staff", "users.set_active": "staff",
+    "campaigns.index": "staff", "campaigns.create": "staff", "campaigns.show": "staff",
     "assessments.show": "member_read", "assessments.answers": "member_read",
     "assessments.history": "member_read", "evidence.download": "member_read",
     "evidence.index": "member_read",
@@ -88,7 +88,9 @@ def world(app, db, people, assessments):
         for code in values:
             values[code].update(campaign_id=assessments["campaign"],
                                 version_id=assessments["version"], key="ORG",
-                                filename="app.css", token="not-a-real-token")
+                                filename="app.css", token="not-a-real-token",
+                                user_id=db.session.scalar(select(User.id).where(
+                                    User.email == "contributor@a.example")))
         db.session.commit()
         return values
 

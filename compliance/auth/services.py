@@ -136,6 +136,20 @@ def create_user(*, email: str, name: str, role: str, member: Member | None = Non
     return user, password
 
 
+def set_active(user: User, active: bool, *, actor: User) -> None:
+    """Switch an account off (it can no longer log in; its history stays) or on again."""
+    if user.id == actor.id:
+        raise DomainError(_l("You cannot switch off your own account."))
+    if user.role == Role.ADMIN and actor.role != Role.ADMIN:
+        raise DomainError(_l("Only an administrator can change an administrator."))
+    if user.active == active:
+        return
+    user.active = active
+    log_event("user.activated" if active else "user.deactivated", user, actor=actor,
+              member_id=user.member_id, before={"active": not active},
+              after={"active": active, "email": user.email})
+
+
 def users_query(*, search: str | None = None):
     query = select(User).order_by(User.role, User.email)
     if search:

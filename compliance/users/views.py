@@ -1,13 +1,13 @@
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from compliance.auth import services
 from compliance.auth.forms import UserForm
-from compliance.auth.models import ROLE_LABELS, Role
-from compliance.errors import DomainError
+from compliance.auth.models import ROLE_LABELS, Role, User
+from compliance.errors import DomainError, commit_or_flash
 from compliance.extensions import db
 from compliance.forms import CheckboxesField, select_choices
 from compliance.members.models import Member
@@ -37,6 +37,18 @@ def index():
     search = request.args.get("q", "").strip()
     users = db.session.scalars(services.users_query(search=search)).all()
     return render_template("users/index.html", users=users, search=search)
+
+
+@bp.route("/<int:user_id>/active", methods=["POST"])
+@staff_required
+def set_active(user_id: int):
+    user = db.session.get(User, user_id) or abort(404)
+    active = request.form.get("active") == "1"
+    commit_or_flash(lambda: services.set_active(user, active, actor=current_user),
+                    lambda: _("%(email)s can log in again.", email=user.email) if active
+                    else _("%(email)s can no longer log in; their history stays.",
+                           email=user.email))
+    return redirect(url_for("users.index"))
 
 
 @bp.route("/new", methods=["GET", "POST"])

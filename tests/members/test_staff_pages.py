@@ -120,3 +120,21 @@ def test_staff_assign_consultants_and_the_consultant_sees_only_those(app, client
     post(client, "/logout")
     login(client, people["consultant"])
     assert client.get(f"/assessments/{assessments['b']}").status_code == 404
+
+
+def test_staff_switch_an_account_off_and_on_again(app, client, people):
+    with app.app_context():
+        from compliance.extensions import db
+        user_id = db.session.scalar(select(User.id).where(User.email == people["manager"]))
+        staff_id = db.session.scalar(select(User.id).where(User.email == people["staff"]))
+    login(client, people["staff"])
+    off = post(client, f"/users/{user_id}/active", {"active": "0"}, follow_redirects=True)
+    assert "can no longer log in" in off.get_data(as_text=True)
+    own = post(client, f"/users/{staff_id}/active", {"active": "0"}, follow_redirects=True)
+    assert "You cannot switch off your own account." in own.get_data(as_text=True)
+    post(client, "/logout")
+    assert login(client, people["manager"]).status_code == 401
+    login(client, people["staff"])
+    post(client, f"/users/{user_id}/active", {"active": "1"})
+    post(client, "/logout")
+    assert login(client, people["manager"]).status_code == 302
