@@ -24,11 +24,15 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from flask import render_template, template_rendered
+if __package__ in (None, ""):  # run as a script: make `bench` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from flask import render_template
 from flask_login import login_user
 from reportlab.pdfgen import canvas
-from sqlalchemy import event, inspect, select
+from sqlalchemy import inspect, select
 
+from bench.harness import counting_queries, rendered_context
 from compliance import PROJECT_ROOT, create_app
 from compliance.assessments.models import Assessment, Status
 from compliance.assessments.services import save_answer
@@ -114,33 +118,10 @@ def log_in(client) -> None:
     assert response.status_code == 302, "could not log in"
 
 
-def count_queries(app):
-    with app.app_context():
-        engine = db.engine
-    statements: list[str] = []
-
-    def record(*args: Any) -> None:
-        statements.append(args[2])
-
-    event.listen(engine, "before_cursor_execute", record)
-    return statements, lambda: event.remove(engine, "before_cursor_execute", record)
-
-
 def capture_context(app, client, url: str) -> tuple[dict[str, Any], User, str]:
     """The objects the real view hands to the template, loaded once; detached when the
     request's session closes, so rendering them again cannot reach the database."""
-    seen: list[dict[str, Any]] = []
-
-    def remember(sender, template, context, **extra):  # noqa: ANN001
-        if template.name == TEMPLATE:
-            seen.append(dict(context))
-
-    template_rendered.connect(remember, app)
-    try:
-        html = client.get(url).get_data(as_text=True)
-    finally:
-        template_rendered.disconnect(remember, app)
-    (context,) = seen
+    context, html = rendered_context(app, client, url, TEMPLATE)
     user = context["current_user"]
     assert isinstance(user, User) and user.email == EMAIL
     assert inspect(user).detached and inspect(context["assessment"]).detached
@@ -184,9 +165,8 @@ def main() -> int:
             assert response.status_code == 200
             return response.get_data(as_text=True)
 
-        statements, stop = count_queries(app)
-        html = page()
-        stop()
+        with counting_queries(app) as statements:
+            html = page()
         context, user, html = capture_context(app, client, url)
         with app.app_context():
             assessment = db.session.get(Assessment, assessment_id)
@@ -199,9 +179,8 @@ def main() -> int:
                 # the layout's notices count is its one query of its own: the user has none
                 return render_template(TEMPLATE, unread_notices=lambda: 0, **context)
 
-        statements_baseline, stop = count_queries(app)
-        from_memory = baseline()
-        stop()
+        with counting_queries(app) as statements_baseline:
+            from_memory = baseline()
         assert not statements_baseline, "the baseline reached the database"
         assert len(context["answers"]) == included
         assert CSRF.sub("", from_memory) == CSRF.sub("", html), \

@@ -43,10 +43,11 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: make `bench` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from flask import render_template, template_rendered
+from flask import render_template
 from flask_login import login_user
 from sqlalchemy import event, func, inspect, select
 
+from bench.harness import rendered_context
 from bench.sector_data import generate_sector, summary
 from compliance import create_app
 from compliance.assessments.models import Assessment
@@ -135,18 +136,7 @@ class QueryLog:
 def capture_context(app, client, url: str) -> tuple[dict[str, Any], User, str, int]:
     """What the real view hands to the template, detached once the request's session
     closes; and the notices count the page showed (its one query of its own)."""
-    seen: list[dict[str, Any]] = []
-
-    def remember(sender, template, context, **extra):  # noqa: ANN001
-        if template.name == TEMPLATE:
-            seen.append(dict(context))
-
-    template_rendered.connect(remember, app)
-    try:
-        html = client.get(url).get_data(as_text=True)
-    finally:
-        template_rendered.disconnect(remember, app)
-    (context,) = seen
+    context, html = rendered_context(app, client, url, TEMPLATE)
     user = context["current_user"]
     assert isinstance(user, User) and user.email == EMAIL
     picture = context["picture"]

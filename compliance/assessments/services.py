@@ -22,6 +22,14 @@ class AnswerConflict(DomainError):
     """Someone saved this answer since the form was loaded; nothing was overwritten."""
 
 
+def flush_or_conflict(message: object) -> None:
+    """Write a record that carries a revision; another save in between is a conflict."""
+    try:
+        db.session.flush()
+    except StaleDataError:
+        raise AnswerConflict(message) from None
+
+
 def _require_editable(assessment: Assessment) -> None:
     if not assessment.editable:
         raise DomainError(_l("This assessment is submitted: it can no longer be changed."))
@@ -68,11 +76,8 @@ def save_answer(answer: Answer, *, status: str | None, justification: str | None
     answer.to_confirm = False
     answer.updated_at = utcnow()
     answer.updated_by_id = actor.id
-    try:
-        db.session.flush()
-    except StaleDataError:
-        raise AnswerConflict(_l("Someone else saved this answer while you were editing it. "
-                                "Your text is shown below: check it and save again.")) from None
+    flush_or_conflict(_l("Someone else saved this answer while you were editing it. "
+                         "Your text is shown below: check it and save again."))
     start_assessment(assessment, actor=actor)
     log_event("answer.saved", answer, actor=actor, member_id=assessment.member_id,
               assessment_id=assessment.id, before=before,

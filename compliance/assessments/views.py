@@ -17,6 +17,7 @@ from compliance.errors import DomainError, commit_or_flash, require
 from compliance.evidence.services import member_evidence_query
 from compliance.extensions import db
 from compliance.manual.models import Chapter
+from compliance.manual.queries import chapters_of
 from compliance.permissions import can_answer, can_see_verdicts, can_send_back, can_submit
 from compliance.reviews.forms import ReopenForm
 from compliance.reviews.scores import scorecard
@@ -55,9 +56,7 @@ def show(assessment_id: int):
 
 
 def _chapters(assessment) -> list[Chapter]:  # noqa: ANN001
-    return list(db.session.scalars(
-        select(Chapter).where(Chapter.manual_version_id == assessment.campaign.manual_version_id)
-        .order_by(Chapter.position)))
+    return chapters_of(assessment.campaign.manual_version_id)
 
 
 @bp.route("/<int:assessment_id>/answers")

@@ -14,7 +14,7 @@ from compliance.assessments.models import Answer, AnswerEvidence, Assessment, St
 from compliance.assessments.queries import progress_by_chapter, total_progress
 from compliance.evidence.models import Evidence
 from compliance.extensions import db
-from compliance.manual.models import Chapter
+from compliance.manual.queries import chapters_of
 from compliance.reviews.scores import scorecard
 
 EXPIRY_HORIZON = timedelta(days=90)
@@ -36,9 +36,7 @@ def member_dashboard(user, assessments: list[Assessment], today: date) -> dict: 
     chapters, card = [], None
     if audited is not None:
         card = scorecard(audited)
-        chapters = db.session.scalars(select(Chapter).where(
-            Chapter.manual_version_id == audited.campaign.manual_version_id)
-            .order_by(Chapter.position)).all()
+        chapters = chapters_of(audited.campaign.manual_version_id)
     actions = visible_actions(user, status="unfinished", member_id=user.member_id)
     return {"assessments": assessments, "totals": totals, "audited": audited, "card": card,
             "chapters": chapters, "actions": actions,

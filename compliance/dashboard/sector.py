@@ -16,6 +16,7 @@ from compliance.assessments.models import Answer, Assessment, State, Status
 from compliance.campaigns.models import Campaign
 from compliance.extensions import db
 from compliance.manual.models import Chapter, Requirement
+from compliance.manual.queries import chapters_of
 from compliance.members.models import Member
 from compliance.reviews.models import AssessmentScore, Verdict
 
@@ -169,8 +170,7 @@ def _add_action_counts(campaign, scope, by_assessment, today) -> None:  # noqa: 
 
 
 def _heat(campaign, chapter_scores, by_assessment) -> list[HeatRow]:  # noqa: ANN001
-    chapters = db.session.scalars(select(Chapter).where(
-        Chapter.manual_version_id == campaign.manual_version_id).order_by(Chapter.position))
+    chapters = chapters_of(campaign.manual_version_id)
     selfs, consultants, members = defaultdict(list), defaultdict(list), defaultdict(set)
     for assessment_id, chapter_id, self_score, consultant_score in chapter_scores:
         state = by_assessment[assessment_id].state

@@ -22,6 +22,12 @@ def latest_version(manual_key: str | None = None) -> ManualVersion | None:
     return db.session.scalar(query)
 
 
+def chapters_of(version_id: int) -> list[Chapter]:
+    """A manual version's chapters, in the manual's order."""
+    return list(db.session.scalars(select(Chapter).where(
+        Chapter.manual_version_id == version_id).order_by(Chapter.position)))
+
+
 @dataclass(frozen=True)
 class ChapterCounts:
     chapter: Chapter

@@ -19,12 +19,11 @@ from compliance.auth.models import Role, User
 from compliance.campaigns.models import Campaign
 from compliance.evidence.models import Evidence
 from compliance.extensions import db
-from compliance.manual.models import Requirement
-from compliance.manual.queries import latest_version
 from compliance.members.models import ConsultantAssignment, Member
 from compliance.profile import applies
+from compliance.reminders.duties import next_due, recurring_requirements
 from compliance.reminders.models import RecurringDuty
-from compliance.reminders.policy import ReminderPolicy, add_months, review_due
+from compliance.reminders.policy import ReminderPolicy, review_due
 
 KINDS = ("assessment_due", "review_due", "action_due", "evidence_expiry", "duty_due")
 
@@ -102,12 +101,7 @@ def collect_deadlines(today: date, policy: ReminderPolicy) -> list[Deadline]:
 
 
 def _duties(members, managers, today: date) -> list[Deadline]:  # noqa: ANN001
-    version = latest_version()
-    if version is None:
-        return []
-    recurring = db.session.scalars(select(Requirement).where(
-        Requirement.manual_version_id == version.id, Requirement.period_months.is_not(None))
-        .order_by(Requirement.position)).all()
+    recurring = recurring_requirements()
     done = {(d.member_id, d.requirement_key): d.last_done
             for d in db.session.scalars(select(RecurringDuty))}
     deadlines = []
@@ -115,10 +109,7 @@ def _duties(members, managers, today: date) -> list[Deadline]:  # noqa: ANN001
         for requirement in recurring:
             if not applies(requirement.applies_to, member.activities):
                 continue
-            last = done.get((member.id, requirement.key))
-            # Never recorded: due since the member joined, so it escalates like any other.
-            due = add_months(last, requirement.period_months) if last \
-                else min(member.created_at.date(), today)
+            due = next_due(requirement, done.get((member.id, requirement.key)), member, today)
             deadlines.append(Deadline(
                 f"duty:{member.id}:{requirement.key}:{due}", "duty_due", due, member.code,
                 f"{requirement.key}:", f"/duties/?member={member.id}",

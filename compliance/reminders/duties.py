@@ -30,23 +30,30 @@ class DutyRow:
     next_due: date
 
 
-def member_duties(member: Member, today: date) -> list[DutyRow]:
+def recurring_requirements() -> list[Requirement]:
+    """The recurring duties of the latest manual version, in the manual's order."""
     version = latest_version()
     if version is None:
         return []
-    requirements = db.session.scalars(select(Requirement).where(
+    return list(db.session.scalars(select(Requirement).where(
         Requirement.manual_version_id == version.id, Requirement.period_months.is_not(None))
-        .order_by(Requirement.position)).all()
+        .order_by(Requirement.position)))
+
+
+def next_due(requirement: Requirement, last_done: date | None, member: Member,
+             today: date) -> date:
+    """Last done + period; never recorded: due since the member joined, so it escalates
+    like any other deadline."""
+    if last_done is not None:
+        return add_months(last_done, requirement.period_months)
+    return min(member.created_at.date(), today)
+
+
+def member_duties(member: Member, today: date) -> list[DutyRow]:
     done = {d.requirement_key: d.last_done for d in db.session.scalars(
         select(RecurringDuty).where(RecurringDuty.member_id == member.id))}
-    rows = []
-    for requirement in requirements:
-        if applies(requirement.applies_to, member.activities):
-            last = done.get(requirement.key)
-            due = add_months(last, requirement.period_months) if last \
-                else min(member.created_at.date(), today)
-            rows.append(DutyRow(requirement, last, due))
-    return rows
+    return [DutyRow(r, done.get(r.key), next_due(r, done.get(r.key), member, today))
+            for r in recurring_requirements() if applies(r.applies_to, member.activities)]
 
 
 def record_duty(member: Member, requirement_key: str, last_done: date, *, actor: User,

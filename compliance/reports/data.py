@@ -35,6 +35,7 @@ from compliance.dashboard.sector import REVIEWED, sector_picture
 from compliance.extensions import db
 from compliance.i18n import LANGUAGES, translated
 from compliance.manual.models import Chapter, Requirement
+from compliance.manual.queries import chapters_of
 from compliance.members.models import Member
 from compliance.reviews.models import AssessmentScore
 from compliance.reviews.scores import scorecard
@@ -376,9 +377,7 @@ def _now() -> datetime:
 
 
 def _chapters(assessment: Assessment) -> list[Chapter]:
-    return list(db.session.scalars(select(Chapter).where(
-        Chapter.manual_version_id == assessment.campaign.manual_version_id)
-        .order_by(Chapter.position)))
+    return chapters_of(assessment.campaign.manual_version_id)
 
 
 def _answers(assessment: Assessment) -> list[Answer]:

@@ -7,11 +7,10 @@ from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 
 from compliance.actions.models import UNFINISHED, ActionStatus, CorrectiveAction
 from compliance.assessments.models import Answer, Assessment, State
-from compliance.assessments.services import AnswerConflict, set_state
+from compliance.assessments.services import AnswerConflict, flush_or_conflict, set_state
 from compliance.audit import log_event
 from compliance.auth.models import Role, User
 from compliance.db import utcnow
@@ -71,11 +70,8 @@ def save_verdict(answer: Answer, *, verdict: str | None, reason: str | None,
     record.change_request = (change_request or "").strip() or None
     record.updated_at = utcnow()
     record.updated_by_id = actor.id
-    try:
-        db.session.flush()
-    except StaleDataError:
-        raise AnswerConflict(_l("Someone else saved this verdict meanwhile. Your text is "
-                                "shown below: check it and save again.")) from None
+    flush_or_conflict(_l("Someone else saved this verdict meanwhile. Your text is shown "
+                         "below: check it and save again."))
     start_pre_audit(assessment, actor=actor)
     log_event("verdict.saved", record, actor=actor, member_id=assessment.member_id,
               assessment_id=assessment.id, before=before,

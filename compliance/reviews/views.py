@@ -12,7 +12,7 @@ from compliance.assessments import queries
 from compliance.assessments.services import AnswerConflict
 from compliance.errors import DomainError, commit_or_flash, require
 from compliance.extensions import db
-from compliance.manual.models import Chapter
+from compliance.manual.queries import chapters_of
 from compliance.permissions import can_reopen_pre_audit, can_review, is_reviewer_of
 from compliance.reviews import bp, services
 from compliance.reviews.forms import ReopenForm, SignOffForm, VerdictForm
@@ -34,9 +34,7 @@ def review(assessment_id: int):
 
 
 def _review_page(assessment, *, errors=None, entered=None, status: int = 200):  # noqa: ANN001
-    chapters = list(db.session.scalars(
-        db.select(Chapter).where(Chapter.manual_version_id == assessment.campaign.manual_version_id)
-        .order_by(Chapter.position)))
+    chapters = chapters_of(assessment.campaign.manual_version_id)
     key = request.args.get("chapter")
     chapter = next((c for c in chapters if c.key == key), None)
     if key and chapter is None:

@@ -5,13 +5,12 @@ answered and 30 evidence files linked across the answers."""
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
+from bench.harness import counting_queries
 from compliance import PROJECT_ROOT
 from compliance.assessments.models import Answer, AnswerEvidence, Assessment, Status
 from compliance.assessments.services import save_answer
@@ -36,21 +35,6 @@ PAGES = {
 }
 
 
-@contextmanager
-def counting_queries(app) -> Iterator[list[str]]:
-    """Every SQL statement sent to the database inside the block."""
-    with app.app_context():
-        engine = db.engine
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def queries_for(app, client, url: str) -> list[str]:

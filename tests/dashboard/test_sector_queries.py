@@ -9,11 +9,10 @@ import csv
 import io
 import re
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
+from bench.harness import counting_queries
 from bench.sector_data import generate_sector
 from compliance.assessments.models import Assessment, State
 from compliance.extensions import db
@@ -43,21 +42,6 @@ OVERDUE = re.compile(r"Overdue corrective actions \((\d+)\)</h2>")
 GAP_ROW = re.compile(r'<tr><td><span class="key">[A-Z]+-\d+</span>')
 
 
-@contextmanager
-def counting_queries(app) -> Iterator[list[str]]:
-    """Every SQL statement sent to the database inside the block."""
-    with app.app_context():
-        engine = db.engine
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def build_sector(app, size: int) -> int:
