@@ -32,8 +32,8 @@ from flask_login import login_user
 from reportlab.pdfgen import canvas
 from sqlalchemy import inspect, select
 
-from bench.harness import counting_queries, rendered_context
-from compliance import PROJECT_ROOT, create_app
+from bench.harness import build_app, counting_queries, rendered_context
+from compliance import PROJECT_ROOT
 from compliance.assessments.models import Assessment, Status
 from compliance.assessments.services import save_answer
 from compliance.auth.models import User
@@ -57,16 +57,6 @@ WARM_UPS = 3
 VIEW_VARIABLES = ("assessment", "chapters", "chapter", "show", "answers", "excluded",
                   "progress", "total", "library", "errors", "entered", "today", "editable")
 CSRF = re.compile(r'name="csrf_token" value="[^"]*"')
-
-
-def build_app(instance: Path):
-    app = create_app({"TESTING": True,
-                      "ARGON2_PARAMETERS": {"time_cost": 1, "memory_cost": 8, "parallelism": 1}},
-                     environ={"COMPLIANCE_ENV": "development", "COMPLIANCE_INSTANCE": str(instance),
-                              "DATABASE_URL": f"sqlite:///{instance}/bench.db"})
-    with app.app_context():
-        db.create_all()
-    return app
 
 
 def pdf(text: str) -> bytes:

@@ -5,12 +5,26 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
-from flask import template_rendered
+from flask import Flask, template_rendered
 from sqlalchemy import event
 
+from compliance import create_app
 from compliance.extensions import db
+
+
+def build_app(instance: Path, **config: Any) -> Flask:
+    """The application on a fresh SQLite file in ``instance``, schema created, cheap
+    password hashing (the benchmarks measure pages, not Argon2)."""
+    app = create_app({"TESTING": True, "ARGON2_PARAMETERS": {"time_cost": 1, "memory_cost": 8,
+                                                             "parallelism": 1}, **config},
+                     environ={"COMPLIANCE_ENV": "development", "COMPLIANCE_INSTANCE": str(instance),
+                              "DATABASE_URL": f"sqlite:///{instance}/bench.db"})
+    with app.app_context():
+        db.create_all()
+    return app
 
 
 @contextmanager

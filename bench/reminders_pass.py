@@ -25,8 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import socket  # noqa: E402
 import subprocess  # noqa: E402
 
+from bench.harness import build_app  # noqa: E402
 from bench.sector_data import generate_sector  # noqa: E402
-from compliance import create_app  # noqa: E402
 from compliance.campaigns.models import Campaign  # noqa: E402
 from compliance.extensions import db  # noqa: E402
 from compliance.reminders.services import run_pass  # noqa: E402
@@ -59,14 +59,9 @@ def main() -> int:
         server = subprocess.Popen([sys.executable, str(Path(__file__).parent / "smtp_counter.py"),
                                    str(port), str(counted)])
         wait_for(port)
-        app = create_app({"TESTING": True, "SMTP_HOST": "127.0.0.1", "SMTP_PORT": port,
-                          "ARGON2_PARAMETERS": {"time_cost": 1, "memory_cost": 8,
-                                                "parallelism": 1}},
-                         environ={"COMPLIANCE_ENV": "development", "COMPLIANCE_INSTANCE": tmp,
-                                  "DATABASE_URL": f"sqlite:///{tmp}/bench.db"})
+        app = build_app(Path(tmp), SMTP_HOST="127.0.0.1", SMTP_PORT=port)
         try:
             with app.app_context():
-                db.create_all()
                 started = time.perf_counter()
                 campaign_id = generate_sector(args.members)
                 print(f"sector of {args.members} members generated in "

@@ -47,9 +47,8 @@ from flask import render_template
 from flask_login import login_user
 from sqlalchemy import event, func, inspect, select
 
-from bench.harness import rendered_context
+from bench.harness import build_app, rendered_context
 from bench.sector_data import generate_sector, summary
-from compliance import create_app
 from compliance.assessments.models import Assessment
 from compliance.auth.models import User
 from compliance.auth.services import create_user
@@ -68,16 +67,6 @@ CSV = "/dashboard/sector.csv"
 FILTERED = "/dashboard/sector?region=wallonia"
 VIEW_VARIABLES = ("picture", "campaigns", "region", "activity", "today", "names")
 CSRF = re.compile(r'name="csrf_token" value="[^"]*"')
-
-
-def build_app(instance: Path):
-    app = create_app({"TESTING": True,
-                      "ARGON2_PARAMETERS": {"time_cost": 1, "memory_cost": 8, "parallelism": 1}},
-                     environ={"COMPLIANCE_ENV": "development", "COMPLIANCE_INSTANCE": str(instance),
-                              "DATABASE_URL": f"sqlite:///{instance}/bench.db"})
-    with app.app_context():
-        db.create_all()
-    return app
 
 
 def fill(app, members: int) -> tuple[int, dict[str, int], float]:
