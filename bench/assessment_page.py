@@ -35,17 +35,17 @@ from sqlalchemy import inspect, select
 from bench.harness import build_app, counting_queries, rendered_context
 from compliance import PROJECT_ROOT
 from compliance.assessments.models import Assessment, Status
-from compliance.assessments.services import save_answer
+from compliance.assessments.services import link_evidence, save_answer
 from compliance.auth.models import User
-from compliance.auth.services import create_user
 from compliance.campaigns.services import create_campaign
-from compliance.evidence.services import link_evidence, upload_evidence
+from compliance.evidence.services import upload_evidence
 from compliance.extensions import db
 from compliance.manual.loader import load_manual
 from compliance.manual.services import import_manual
 from compliance.members.enterprise_number import make_enterprise_number
 from compliance.members.services import create_member
 from compliance.profile import Activity
+from compliance.users.services import create_user
 
 MANUAL = PROJECT_ROOT / "checklists" / "mdr-cmd"
 TEMPLATE = "assessments/answers.html"

@@ -34,26 +34,29 @@ from reportlab.platypus import SimpleDocTemplate, Table, TableStyle
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from compliance import create_app  # noqa: E402
-from compliance.reports.data import (  # noqa: E402
+from compliance.reports.common import AssessmentCover  # noqa: E402
+from compliance.reports.pdf import FONT  # noqa: E402
+from compliance.reports.pre_audit import (  # noqa: E402
     ActionLine,
-    AssessmentCover,
-    CampaignTrend,
     ChapterComparison,
-    ChapterHeat,
     Finding,
-    FrequentGap,
-    OverdueAction,
+    PreAuditReport,
     PreAuditReportData,
-    SectorMember,
-    SectorReportData,
     SignOff,
     StateChange,
     TrailLine,
     VerdictLine,
+)
+from compliance.reports.sector import (  # noqa: E402
+    CampaignTrend,
+    ChapterHeat,
+    FrequentGap,
+    OverdueAction,
+    SectorMember,
+    SectorReport,
+    SectorReportData,
     score_bands,
 )
-from compliance.reports.pdf import FONT  # noqa: E402
-from compliance.reports.renderers import PreAuditReport, SectorReport  # noqa: E402
 
 NOW = datetime(2026, 5, 4, 9, 30, tzinfo=UTC)
 TODAY = NOW.date()

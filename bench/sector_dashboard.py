@@ -51,11 +51,11 @@ from bench.harness import build_app, rendered_context
 from bench.sector_data import generate_sector, summary
 from compliance.assessments.models import Assessment
 from compliance.auth.models import User
-from compliance.auth.services import create_user
 from compliance.campaigns.models import Campaign
 from compliance.dashboard.sector import sector_picture
 from compliance.extensions import db
 from compliance.members.models import Member
+from compliance.users.services import create_user
 
 TEMPLATE = "dashboard/sector.html"
 EMAIL = "staff@bench.example"

@@ -51,6 +51,7 @@ def create_app(config: Mapping[str, object] | None = None,
 
     _init_extensions(app)
     _register_blueprints(app)
+    _connect_listeners()
     _register_cli(app)
     _register_template_helpers(app)
     _register_security_headers(app)
@@ -129,14 +130,20 @@ def _register_blueprints(app: Flask) -> None:
     register_error_handlers(app)
 
 
+def _connect_listeners() -> None:
+    """Higher features react to lower ones through signals (compliance.signals)."""
+    import compliance.assessments.listeners
+    import compliance.reviews.listeners  # noqa: F401
+
+
 def _register_cli(app: Flask) -> None:
     from compliance.audit_cli import audit_cli
-    from compliance.auth.cli import users_cli
     from compliance.demo import demo_command
     from compliance.manual.cli import manual_cli
     from compliance.members.cli import members_cli
     from compliance.reminders.cli import reminders_cli, scheduler_command
     from compliance.reports.cli import report_cli
+    from compliance.users.cli import users_cli
 
     for command in (manual_cli, members_cli, users_cli, audit_cli, demo_command,
                     reminders_cli, scheduler_command, report_cli):
@@ -146,14 +153,17 @@ def _register_cli(app: Flask) -> None:
 def _register_template_helpers(app: Flask) -> None:
     from flask_wtf.csrf import generate_csrf
 
-    from compliance.actions.models import ACTION_STATUS_LABELS
-    from compliance.assessments.models import STATE_LABELS, STATUS_LABELS
+    from compliance import clock
+    from compliance.actions.workflow import ACTION_STATUS_LABELS
+    from compliance.assessments.models import STATUS_LABELS
+    from compliance.assessments.workflow import STATE_LABELS
     from compliance.auth.models import ROLE_LABELS
     from compliance.i18n import LANGUAGE_NAMES, current_language, translated
     from compliance.members.models import REGION_LABELS
     from compliance.permissions import PREDICATES
     from compliance.profile import ACTIVITY_LABELS
     from compliance.reviews.models import READINESS_LABELS, VERDICT_LABELS
+    from compliance.workflow import WORKFLOWS
 
     app.jinja_env.filters["tr"] = translated
 
@@ -183,6 +193,8 @@ def _register_template_helpers(app: Flask) -> None:
             "current_language": current_language,
             "csrf_token": generate_csrf,
             "unread_notices": unread_notices,
+            "today": clock.today(),
+            "workflows": WORKFLOWS,
         }
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import DateTime, MetaData
+from sqlalchemy import DateTime, Enum, MetaData
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
+from sqlalchemy.orm import DeclarativeBase, Mapped, MappedColumn, mapped_column, registry
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -54,3 +56,11 @@ class Base(DeclarativeBase):
 
 class CreatedAtMixin:
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+def enum_column(enum: type[StrEnum], **kwargs: Any) -> MappedColumn[Any]:
+    """A state or status column mapped as its enum: stored as the enum's values (text,
+    no database-specific type), read back as enum members."""
+    return mapped_column(
+        Enum(enum, native_enum=False, length=20, validate_strings=True,
+             values_callable=lambda members: [m.value for m in members]), **kwargs)

@@ -11,7 +11,7 @@ import io
 import os
 import secrets
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -22,23 +22,25 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 from sqlalchemy import func, select
 
+from compliance import clock
 from compliance.actions.models import CorrectiveAction
 from compliance.actions.services import complete_action, start_action, verify_action
-from compliance.assessments.services import save_answer, submit_assessment
+from compliance.assessments.services import link_evidence, save_answer, submit_assessment
 from compliance.auth.models import Role, User
-from compliance.auth.services import create_user
 from compliance.campaigns.models import Campaign
 from compliance.campaigns.services import create_campaign
 from compliance.errors import DomainError
-from compliance.evidence.services import link_evidence, upload_evidence
+from compliance.evidence.services import upload_evidence
 from compliance.extensions import db
 from compliance.manual.loader import ManualInvalid, load_manual
 from compliance.manual.services import import_manual
 from compliance.members.enterprise_number import make_enterprise_number
 from compliance.members.models import Member
-from compliance.members.services import create_member, member_by_code
+from compliance.members.queries import member_by_code
+from compliance.members.services import create_member
 from compliance.reminders.duties import record_duty
 from compliance.reviews.services import complete_pre_audit, save_verdict
+from compliance.users.services import create_user
 
 MANUAL_PATH = Path(__file__).resolve().parent.parent / "checklists" / "mdr-cmd"
 CAMPAIGN_TITLE = "Self-assessment 2026"
@@ -131,7 +133,7 @@ def demo_campaign(version) -> None:  # noqa: ANN001
     """An open campaign: DEMO-A about half answered with evidence, DEMO-B submitted."""
     staff = _user("staff@demo.example")
     campaign = create_campaign(title=CAMPAIGN_TITLE, manual_version=version,
-                               due_date=date.today() + timedelta(days=45), mode="all",
+                               due_date=clock.today() + timedelta(days=45), mode="all",
                                values=[], carry_over=False, actor=staff)
     by_member = {a.member.code: a for a in campaign.assessments}
     _answer(by_member["DEMO-A"], _user("manager.a@demo.example"), share=0.5)
@@ -142,8 +144,8 @@ def demo_campaign(version) -> None:  # noqa: ANN001
     manager_a = _user("manager.a@demo.example")
     for key, months_ago in (("MGT-01", 11), ("MGT-02", 13), ("INF-04", 6), ("BEL-03", 12)):
         record_duty(by_member["DEMO-A"].member, key,
-                    date.today() - relativedelta(months=months_ago), actor=manager_a,
-                    today=date.today())
+                    clock.today() - relativedelta(months=months_ago), actor=manager_a,
+                    today=clock.today())
 
 
 DEMO_TEXTS = {
@@ -174,7 +176,7 @@ def _pre_audit(assessment, consultant: User, manager: User) -> None:  # noqa: AN
                      reason=texts["verdict_na"] if verdict == "not_applicable" else None,
                      comment=texts.get(verdict), change_request=None)
     complete_pre_audit(assessment, signed_by_name=consultant.name,
-                       signed_on=date.today() - timedelta(days=40), actor=consultant)
+                       signed_on=clock.today() - timedelta(days=40), actor=consultant)
     actions = db.session.scalars(select(CorrectiveAction).where(
         CorrectiveAction.assessment_id == assessment.id).order_by(CorrectiveAction.id)).all()
     steps = ["open", "in_progress", "done", "verified", "open", "in_progress"]
@@ -205,8 +207,8 @@ DEMO_FILES = {
 def _answer(assessment, actor: User, share: float) -> None:  # noqa: ANN001
     included = [a for a in assessment.answers if a.included]
     files = [upload_evidence(assessment.member, filename=name, stream=io.BytesIO(_pdf(text)),
-                             title=title, document_date=date.today() - timedelta(days=90),
-                             expiry_date=date.today() + timedelta(days=20 + 200 * i),
+                             title=title, document_date=clock.today() - timedelta(days=90),
+                             expiry_date=clock.today() + timedelta(days=20 + 200 * i),
                              version_note=None, actor=actor)
              for i, (title, name, text) in enumerate(DEMO_FILES[actor.locale or "nl"])]
     for i, answer in enumerate(included[: round(len(included) * share)]):

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from flask import Flask, flash, render_template
+from flask import Flask, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 
@@ -19,26 +16,18 @@ class DomainError(Exception):
         super().__init__(message)
 
 
-def commit_or_flash(change: Callable[[], object], success: Callable[[], str]) -> bool:
-    """Run one change of a request: commit and flash ``success()``, or roll back and flash
-    the rule that was broken. The views' one commit per request, written once."""
-    from compliance.extensions import db
+class Conflict(DomainError):
+    """Someone else saved the same thing since the form was loaded; nothing was
+    overwritten (answered with 409)."""
 
-    try:
-        change()
-        db.session.flush()
-    except DomainError as exc:
-        db.session.rollback()
-        flash(str(exc.message), "error")
-        return False
-    except StaleDataError:
-        db.session.rollback()
-        flash(_l("Someone else changed this meanwhile. Nothing was changed: look at it "
-                 "again and retry."), "error")
-        return False
-    db.session.commit()
-    flash(success(), "success")
-    return True
+
+class KeptRefusal(DomainError):
+    """A refusal whose record must be kept although the change is refused (a failed
+    login counts towards throttling): the request's writes are committed."""
+
+
+CONFLICT_TEXT = _l("Someone else changed this meanwhile. Nothing was changed: look at it "
+                   "again and retry.")
 
 
 def require(valid: bool, message: object) -> None:

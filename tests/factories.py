@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import itertools
 
-from compliance.auth.services import create_user
 from compliance.manual.loader import load_manual
 from compliance.manual.services import import_manual
 from compliance.members.enterprise_number import make_enterprise_number
 from compliance.members.services import create_member
+from compliance.users.services import create_user
 
 PASSWORD = "correct horse battery"
 _numbers = itertools.count(1_000_000)

@@ -6,37 +6,26 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from compliance.db import CreatedAtMixin, utcnow
+from compliance.actions.workflow import ACTION_FLOW, ACTION_STATUS_LABELS, ActionStatus
+from compliance.assessments.models import Assessment
+from compliance.auth.models import User
+from compliance.db import CreatedAtMixin, enum_column, utcnow
+from compliance.evidence.models import Evidence
 from compliance.extensions import db
+from compliance.members.models import Member
 
-if TYPE_CHECKING:
-    from compliance.assessments.models import Assessment
-    from compliance.auth.models import User
-    from compliance.evidence.models import Evidence
-    from compliance.members.models import Member
+if TYPE_CHECKING:  # the pre-audit (above actions) is named by the relationship
     from compliance.reviews.models import RequirementVerdict
 
 
-class ActionStatus(StrEnum):
-    OPEN = "open"
-    IN_PROGRESS = "in_progress"
-    DONE = "done"
-    VERIFIED = "verified"
-    WITHDRAWN = "withdrawn"  # the finding no longer stands after a reopened pre-audit
+class Severity(StrEnum):
+    """The non-conformity an action answers (the consultant's verdict)."""
 
-
-ACTION_STATUS_LABELS = {
-    ActionStatus.OPEN: _l("Open"),
-    ActionStatus.IN_PROGRESS: _l("In progress"),
-    ActionStatus.DONE: _l("Done, to verify"),
-    ActionStatus.VERIFIED: _l("Verified"),
-    ActionStatus.WITHDRAWN: _l("Withdrawn: the finding no longer stands"),
-}
-UNFINISHED = (ActionStatus.OPEN.value, ActionStatus.IN_PROGRESS.value)
+    MINOR_NC = "minor_nc"
+    MAJOR_NC = "major_nc"
 
 
 class CorrectiveAction(CreatedAtMixin, db.Model):
@@ -51,8 +40,8 @@ class CorrectiveAction(CreatedAtMixin, db.Model):
     description: Mapped[str] = mapped_column(Text)
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     due_date: Mapped[date]
-    status: Mapped[str] = mapped_column(String(20), default=ActionStatus.OPEN.value,
-                                        index=True)
+    status: Mapped[ActionStatus] = enum_column(ActionStatus, default=ActionStatus.OPEN,
+                                               index=True)
     closure_note: Mapped[str | None] = mapped_column(Text)
     done_at: Mapped[datetime | None]
     verified_at: Mapped[datetime | None]
@@ -69,12 +58,8 @@ class CorrectiveAction(CreatedAtMixin, db.Model):
     verified_by: Mapped[User | None] = relationship(foreign_keys=[verified_by_id])
     evidence: Mapped[list[Evidence]] = relationship(secondary="action_evidence")
 
-    @property
-    def status_enum(self) -> ActionStatus:
-        return ActionStatus(self.status)
-
     def overdue_on(self, day: date) -> bool:
-        return self.status in UNFINISHED and self.due_date < day
+        return ACTION_FLOW.is_in(self, "unfinished") and self.due_date < day
 
     def snapshot(self) -> dict[str, object]:
         return {"status": self.status, "owner_id": self.owner_id, "due_date": self.due_date,
@@ -91,3 +76,7 @@ class ActionEvidence(db.Model):
                                            primary_key=True)
     evidence_id: Mapped[int] = mapped_column(ForeignKey("evidence.id"), primary_key=True)
     linked_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+__all__ = ["ACTION_STATUS_LABELS", "ActionEvidence", "ActionStatus", "CorrectiveAction",
+           "Severity"]

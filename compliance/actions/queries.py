@@ -8,7 +8,8 @@ from flask import abort
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from compliance.actions.models import UNFINISHED, CorrectiveAction
+from compliance.actions.models import CorrectiveAction
+from compliance.actions.workflow import UNFINISHED
 from compliance.extensions import db
 from compliance.permissions import can_view_member, visible_member_ids
 

@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import date
-
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from compliance import clock
 from compliance.actions import bp, queries, services
 from compliance.actions.forms import ActionForm, CloseForm, ReopenActionForm
-from compliance.actions.models import ACTION_STATUS_LABELS
+from compliance.actions.workflow import ACTION_STATUS_LABELS, can_verify_action, can_work_on_action
 from compliance.auth.models import User
-from compliance.errors import DomainError, commit_or_flash
+from compliance.errors import require
 from compliance.evidence.models import Evidence
-from compliance.evidence.services import member_evidence_query
+from compliance.evidence.queries import member_evidence_query
 from compliance.extensions import db
+from compliance.form_posts import finish_post, form_errors, redirect_with
 from compliance.forms import select_choices
-from compliance.permissions import can_verify_action, can_work_on_action
 
 
 @bp.route("/")
@@ -29,62 +28,68 @@ def index():
         status = None
     overdue = request.args.get("overdue") == "1"
     actions = queries.visible_actions(current_user, status=status,
-                                      overdue_on=date.today() if overdue else None)
+                                      overdue_on=clock.today() if overdue else None)
     return render_template("actions/index.html", actions=actions, status=status,
-                           overdue=overdue, today=date.today())
+                           overdue=overdue)
 
 
-def _forms(action):  # noqa: ANN001
+def _forms(action, edit: ActionForm | None = None, close: CloseForm | None = None):  # noqa: ANN001
     users = db.session.scalars(select(User).where(User.member_id == action.member_id,
                                                   User.active.is_(True))
                                .order_by(User.name)).all()
-    edit = ActionForm(description=action.description, owner=action.owner_id,
-                      due_date=action.due_date)
+    edit = edit or ActionForm(formdata=None, description=action.description,
+                              owner=action.owner_id, due_date=action.due_date)
     edit.owner.choices = select_choices([(0, "—")] + [(u.id, u.name) for u in users])
-    close = CloseForm()
+    close = close or CloseForm(formdata=None)
     close.evidence.choices = select_choices(
         (e.id, f"{e.title} ({e.filename})")
         for e in db.session.scalars(member_evidence_query(action.member_id)) if not e.withdrawn)
     return edit, close, users
 
 
+def _page(action, message: str | None = None, status: int = 200, *,  # noqa: ANN001
+          edit: ActionForm | None = None, close: CloseForm | None = None,
+          reopen: ReopenActionForm | None = None):
+    """The action's page; after a refused post, with that form's input kept."""
+    if message:
+        flash(message, "error")
+    edit, close, _users = _forms(action, edit, close)
+    return render_template("actions/show.html", action=action, edit=edit, close=close,
+                           reopen_form=reopen or ReopenActionForm(formdata=None)), status
+
+
 @bp.route("/<int:action_id>", methods=["GET", "POST"])
 @login_required
 def show(action_id: int):
     action = queries.get_action_or_404(action_id, current_user)
-    edit, close, users = _forms(action)
-    status = 200
-    if request.method == "POST":
-        if not (can_work_on_action(current_user, action)
-                or can_verify_action(current_user, action)):
-            abort(403)
-        if edit.validate_on_submit():
-            owner = next((u for u in users if u.id == edit.owner.data), None)
-            try:
-                services.update_action(action, description=edit.description.data, owner=owner,
-                                       due_date=edit.due_date.data, actor=current_user)
-            except DomainError as exc:
-                db.session.rollback()
-                flash(str(exc.message), "error")
-                status = 400
-            else:
-                db.session.commit()
-                flash(_("Action saved."), "success")
-                return redirect(url_for("actions.show", action_id=action.id))
-        else:
-            status = 400
-    return render_template("actions/show.html", action=action, edit=edit, close=close,
-                           reopen_form=ReopenActionForm(), today=date.today()), status
+    if request.method == "GET":
+        return _page(action)
+    if not (can_work_on_action(current_user, action) or can_verify_action(current_user, action)):
+        abort(403)
+    edit, _close, users = _forms(action, edit=ActionForm())
+
+    def change() -> None:
+        require(edit.validate_on_submit(), form_errors(edit))
+        owner = next((u for u in users if u.id == edit.owner.data), None)
+        services.update_action(action, description=edit.description.data, owner=owner,
+                               due_date=edit.due_date.data, actor=current_user)
+
+    return finish_post(change, done=lambda _result: redirect_with(
+        _("Action saved."), url_for("actions.show", action_id=action.id)),
+        failed=lambda message, status: _page(action, message, status, edit=edit))
 
 
-def _transition(action_id: int, allowed, change):  # noqa: ANN001
+def _transition(action_id: int, allowed, change, **forms):  # noqa: ANN001
     action = queries.get_action_or_404(action_id, current_user)
     if not allowed(current_user, action):
         abort(403)
-    commit_or_flash(lambda: change(action),
-                    lambda: _("Action %(key)s: %(status)s.", key=action.requirement_key,
-                              status=ACTION_STATUS_LABELS[action.status_enum]))
-    return redirect(url_for("actions.show", action_id=action_id))
+    return finish_post(
+        lambda: change(action),
+        done=lambda _result: redirect_with(
+            _("Action %(key)s: %(status)s.", key=action.requirement_key,
+              status=ACTION_STATUS_LABELS[action.status]),
+            url_for("actions.show", action_id=action_id)),
+        failed=lambda message, status: _page(action, message, status, **forms))
 
 
 @bp.route("/<int:action_id>/start", methods=["POST"])
@@ -108,7 +113,7 @@ def done(action_id: int):
         services.complete_action(action, closure_note=form.closure_note.data or "",
                                  evidence=evidence, actor=current_user)
 
-    return _transition(action_id, can_work_on_action, change)
+    return _transition(action_id, can_work_on_action, change, close=form)
 
 
 @bp.route("/<int:action_id>/verify", methods=["POST"])
@@ -124,4 +129,4 @@ def reopen(action_id: int):
     form = ReopenActionForm()
     return _transition(action_id, can_verify_action,
                        lambda a: services.reopen_action(a, reason=form.reason.data or "",
-                                                        actor=current_user))
+                                                        actor=current_user), reopen=form)

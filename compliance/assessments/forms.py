@@ -25,3 +25,7 @@ class IncludeForm(FlaskForm):
 
 class ReasonForm(FlaskForm):
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=5000)])
+
+
+class LinkForm(FlaskForm):
+    evidence_id = IntegerField(validators=[DataRequired()])

@@ -10,34 +10,17 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from compliance.db import CreatedAtMixin, utcnow
+from compliance.assessments.workflow import ASSESSMENT_FLOW, STATE_LABELS, State
+from compliance.auth.models import User
+from compliance.campaigns.models import Campaign
+from compliance.db import CreatedAtMixin, enum_column, utcnow
+from compliance.evidence.models import Evidence
 from compliance.extensions import db
 from compliance.manual.models import Requirement
 from compliance.members.models import Member
 
-if TYPE_CHECKING:
-    from compliance.auth.models import User
-    from compliance.campaigns.models import Campaign
-    from compliance.evidence.models import Evidence
+if TYPE_CHECKING:  # the features above assessments, named by their relationships
     from compliance.reviews.models import PreAudit, RequirementVerdict
-
-
-class State(StrEnum):
-    NOT_STARTED = "not_started"
-    IN_PROGRESS = "in_progress"
-    SUBMITTED = "submitted"
-    IN_PRE_AUDIT = "in_pre_audit"
-    PRE_AUDITED = "pre_audited"
-
-
-STATE_LABELS = {
-    State.NOT_STARTED: _l("Not started"),
-    State.IN_PROGRESS: _l("In progress"),
-    State.SUBMITTED: _l("Submitted"),
-    State.IN_PRE_AUDIT: _l("In pre-audit"),
-    State.PRE_AUDITED: _l("Pre-audited"),
-}
-EDITABLE_STATES = (State.NOT_STARTED, State.IN_PROGRESS)
 
 
 class Status(StrEnum):
@@ -62,12 +45,16 @@ class Assessment(CreatedAtMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"))
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
-    state: Mapped[str] = mapped_column(String(20), default=State.NOT_STARTED.value)
+    state: Mapped[State] = enum_column(State, default=State.NOT_STARTED)
     state_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
     previous_id: Mapped[int | None] = mapped_column(ForeignKey("assessment.id"))
     submitted_at: Mapped[datetime | None]
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     return_reason: Mapped[str | None] = mapped_column(Text)
+    # Bumped by every change: two transitions from the same state never both succeed.
+    revision: Mapped[int] = mapped_column(server_default="1")
+
+    __mapper_args__ = {"version_id_col": revision}
 
     campaign: Mapped[Campaign] = relationship(back_populates="assessments")
     member: Mapped[Member] = relationship()
@@ -77,12 +64,12 @@ class Assessment(CreatedAtMixin, db.Model):
     pre_audit: Mapped[PreAudit | None] = relationship(back_populates="assessment")
 
     @property
-    def state_enum(self) -> State:
-        return State(self.state)
-
-    @property
     def editable(self) -> bool:
-        return self.state_enum in EDITABLE_STATES
+        """Members may still change it (the workflow's "editable" group)."""
+        return ASSESSMENT_FLOW.is_in(self, "editable")
+
+    def snapshot(self) -> dict[str, object]:
+        return {"state": self.state}
 
 
 class Answer(db.Model):
@@ -148,3 +135,7 @@ class AnswerEvidence(db.Model):
 
     answer: Mapped[Answer] = relationship(back_populates="evidence_links")
     evidence: Mapped[Evidence] = relationship(back_populates="links")
+
+
+__all__ = ["STATE_LABELS", "STATUS_LABELS", "Answer", "AnswerEvidence", "Assessment", "State",
+           "Status"]

@@ -1,83 +1,64 @@
-"""What members do with an assessment: answer, take a requirement back in, submit;
-and what a consultant or staff may do: send it back for changes."""
+"""What members do with an assessment: answer, take a requirement back in, link evidence,
+submit; what a reviewer may do to it: send it back for changes. Assessments are created
+here too, one per member asked by a campaign (see listeners.py)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
-from compliance.assessments.models import Answer, Assessment, State, Status
+from compliance.assessments.models import Answer, AnswerEvidence, Assessment, State, Status
+from compliance.assessments.workflow import ASSESSMENT_FLOW, LOCKED
 from compliance.audit import log_event
 from compliance.db import utcnow
 from compliance.errors import DomainError
 from compliance.extensions import db
+from compliance.manual.models import Requirement
+from compliance.profile import applies
+from compliance.revisions import check_revision, cleaned, save_revisioned
 
 if TYPE_CHECKING:
     from compliance.auth.models import User
+    from compliance.campaigns.models import Campaign
+    from compliance.evidence.models import Evidence
+    from compliance.members.models import Member
+
+ANSWER_CONFLICT = _l("Someone else saved this answer while you were editing it. Your text "
+                     "is shown below: check it and save again.")
 
 
-class AnswerConflict(DomainError):
-    """Someone saved this answer since the form was loaded; nothing was overwritten."""
-
-
-def flush_or_conflict(message: object) -> None:
-    """Write a record that carries a revision; another save in between is a conflict."""
-    try:
-        db.session.flush()
-    except StaleDataError:
-        raise AnswerConflict(message) from None
-
-
-def _require_editable(assessment: Assessment) -> None:
-    if not assessment.editable:
-        raise DomainError(_l("This assessment is submitted: it can no longer be changed."))
-
-
-def set_state(assessment: Assessment, state: State, *, actor: User | None,
-               reason: str | None = None) -> None:
-    before = assessment.state
-    assessment.state = state.value
-    assessment.state_changed_at = utcnow()
-    log_event("assessment.state", assessment, actor=actor, member_id=assessment.member_id,
-              assessment_id=assessment.id, before={"state": before},
-              after={"state": state.value, **({"reason": reason} if reason else {})})
+def require_editable(assessment: Assessment) -> None:
+    if not ASSESSMENT_FLOW.is_in(assessment, "editable"):
+        raise DomainError(LOCKED)
 
 
 def start_assessment(assessment: Assessment, *, actor: User) -> None:
     """The first change a member makes moves the assessment to "in progress"."""
-    if assessment.state_enum == State.NOT_STARTED:
-        set_state(assessment, State.IN_PROGRESS, actor=actor)
+    ASSESSMENT_FLOW.move_once(assessment, "start", actor=actor)
 
 
 def save_answer(answer: Answer, *, status: str | None, justification: str | None,
                 comment: str | None, revision: int, actor: User) -> None:
     """Save one answer; a carried-over answer becomes final when it is saved."""
     assessment = answer.assessment
-    _require_editable(assessment)
+    require_editable(assessment)
     if not answer.included:
         raise DomainError(_l("This requirement does not apply to your profile: take it "
                              "back in first."))
-    if revision != answer.revision:
-        raise AnswerConflict(_l("Someone else saved this answer while you were editing it. "
-                                "Your text is shown below: check it and save again."))
+    check_revision(answer, revision, ANSWER_CONFLICT)
     status = status or None
     if status is not None and status not in set(Status):
         raise DomainError(_l("Unknown answer."))
-    justification = (justification or "").strip() or None
+    justification = cleaned(justification)
     if status == Status.NOT_APPLICABLE and not justification:
         raise DomainError(_l("Say why this requirement does not apply: a justification is "
                              "required."))
-    before = answer.snapshot()
-    answer.status = status
-    answer.justification = justification
-    answer.comment = (comment or "").strip() or None
-    answer.to_confirm = False
-    answer.updated_at = utcnow()
-    answer.updated_by_id = actor.id
-    flush_or_conflict(_l("Someone else saved this answer while you were editing it. "
-                         "Your text is shown below: check it and save again."))
+    before = save_revisioned(answer, {"status": status, "justification": justification,
+                                      "comment": cleaned(comment), "to_confirm": False},
+                             actor=actor, conflict=ANSWER_CONFLICT)
     start_assessment(assessment, actor=actor)
     log_event("answer.saved", answer, actor=actor, member_id=assessment.member_id,
               assessment_id=assessment.id, before=before,
@@ -86,7 +67,7 @@ def save_answer(answer: Answer, *, status: str | None, justification: str | None
 
 def include_requirement(answer: Answer, *, justification: str, actor: User) -> None:
     """Take a requirement that does not apply by profile back into the assessment."""
-    _require_editable(answer.assessment)
+    require_editable(answer.assessment)
     justification = justification.strip()
     if not justification:
         raise DomainError(_l("Say why this requirement applies to you."))
@@ -101,33 +82,118 @@ def include_requirement(answer: Answer, *, justification: str, actor: User) -> N
               after={"requirement": answer.requirement_key, **answer.snapshot()})
 
 
+def link_evidence(answer: Answer, evidence: Evidence, *, actor: User) -> None:
+    assessment = answer.assessment
+    require_editable(assessment)
+    if evidence.member_id != assessment.member_id:
+        raise DomainError(_l("This file belongs to another member."))
+    if evidence.withdrawn:
+        raise DomainError(_l("This file was withdrawn and cannot support an answer."))
+    if any(link.evidence_id == evidence.id for link in answer.evidence_links):
+        raise DomainError(_l("This file already supports this requirement."))
+    answer.evidence_links.append(AnswerEvidence(evidence=evidence, linked_by_id=actor.id))
+    db.session.flush()
+    start_assessment(assessment, actor=actor)
+    log_event("evidence.linked", answer, actor=actor, member_id=assessment.member_id,
+              assessment_id=assessment.id,
+              after={"requirement": answer.requirement_key, "evidence": evidence.id,
+                     "sha256": evidence.sha256})
+
+
+def unlink_evidence(answer: Answer, evidence: Evidence, *, actor: User) -> None:
+    assessment = answer.assessment
+    require_editable(assessment)
+    link = db.session.get(AnswerEvidence, (answer.id, evidence.id))
+    if link is None:
+        raise DomainError(_l("This file does not support this requirement."))
+    db.session.delete(link)  # the file and its history stay; only the link goes
+    db.session.flush()
+    log_event("evidence.unlinked", answer, actor=actor, member_id=assessment.member_id,
+              assessment_id=assessment.id,
+              before={"requirement": answer.requirement_key, "evidence": evidence.id,
+                      "sha256": evidence.sha256})
+
+
 def missing_answers(assessment: Assessment) -> list[Answer]:
     return [a for a in assessment.answers if a.included and not a.answered]
 
 
 def submit_assessment(assessment: Assessment, *, actor: User) -> None:
-    _require_editable(assessment)
-    if not (actor.member_id == assessment.member_id and actor.role == "member_manager"):
-        raise DomainError(_l("Only a manager of the member can submit."))
-    missing = missing_answers(assessment)
-    if missing:
-        raise DomainError(_l("%(count)d applicable requirements are not answered yet.",
-                             count=len(missing)))
-    assessment.submitted_at = utcnow()
-    assessment.submitted_by_id = actor.id
-    assessment.return_reason = None
-    set_state(assessment, State.SUBMITTED, actor=actor)
-    from compliance.reviews.scores import refresh_scores  # reviews build on assessments
-
-    refresh_scores(assessment)
+    with ASSESSMENT_FLOW.transition(assessment, "submit", actor=actor):
+        missing = missing_answers(assessment)
+        if missing:
+            raise DomainError(_l("%(count)d applicable requirements are not answered yet.",
+                                 count=len(missing)))
+        assessment.submitted_at = utcnow()
+        assessment.submitted_by_id = actor.id
+        assessment.return_reason = None
 
 
 def return_assessment(assessment: Assessment, *, reason: str, actor: User) -> None:
     """Send a submitted assessment back to the member for changes."""
-    if assessment.state_enum not in (State.SUBMITTED, State.IN_PRE_AUDIT):
-        raise DomainError(_l("Only a submitted assessment can be sent back."))
-    reason = reason.strip()
-    if not reason:
-        raise DomainError(_l("Say what must change: a reason is required."))
-    assessment.return_reason = reason
-    set_state(assessment, State.IN_PROGRESS, actor=actor, reason=reason)
+    with ASSESSMENT_FLOW.transition(assessment, "send_back", actor=actor, reason=reason):
+        assessment.return_reason = reason.strip()
+
+
+def create_assessments(campaign: Campaign, members: list[Member], *, carry_over: bool,
+                       actor: User | None) -> list[Assessment]:
+    """One assessment per member asked, each answer starting from the member's previous
+    assessment when the campaign carries answers over."""
+    requirements = db.session.scalars(
+        select(Requirement).where(Requirement.manual_version_id == campaign.manual_version_id)
+        .order_by(Requirement.position)).all()
+    previous = _previous_assessments(members) if carry_over else {}
+    return [create_assessment(campaign, member, requirements, previous.get(member.id),
+                              actor=actor) for member in members]
+
+
+def _previous_assessments(members: list[Member]) -> dict[int, Assessment]:
+    """Each member's latest assessment, with answers and evidence links loaded."""
+    found = db.session.scalars(
+        select(Assessment).where(Assessment.member_id.in_([m.id for m in members]),
+                                 Assessment.state != State.NOT_STARTED)
+        .order_by(Assessment.id)
+        .options(selectinload(Assessment.answers).selectinload(Answer.requirement),
+                 selectinload(Assessment.answers).selectinload(Answer.evidence_links)
+                 .selectinload(AnswerEvidence.evidence))).all()
+    return {a.member_id: a for a in found}  # later ids win
+
+
+def create_assessment(campaign: Campaign, member: Member, requirements: list[Requirement],
+                      previous: Assessment | None, *, actor: User | None) -> Assessment:
+    assessment = Assessment(campaign=campaign, member_id=member.id,
+                            previous_id=previous.id if previous else None)
+    db.session.add(assessment)
+    earlier = {a.requirement_key: a for a in previous.answers} if previous else {}
+    for requirement in requirements:
+        applicable = applies(requirement.applies_to, member.activities)
+        answer = Answer(assessment=assessment, requirement=requirement,
+                        requirement_key=requirement.key, chapter_id=requirement.chapter_id,
+                        position=requirement.position, applicable_by_profile=applicable,
+                        included=applicable)
+        old = earlier.get(requirement.key)
+        if old is not None and old.status is not None:
+            _carry_over(answer, old, requirement, actor)
+        db.session.add(answer)
+    db.session.flush()
+    log_event("assessment.created", assessment, actor=actor, member_id=member.id,
+              assessment_id=assessment.id,
+              after={"campaign": campaign.title, "member": member.code,
+                     "carried_from": previous.id if previous else None})
+    return assessment
+
+
+def _carry_over(answer: Answer, old: Answer, requirement: Requirement, actor: User | None):
+    """Bring an earlier answer over as a proposal: marked to confirm, never final."""
+    answer.status = old.status
+    answer.justification = old.justification
+    answer.comment = old.comment
+    if not answer.applicable_by_profile and old.included:
+        answer.included = True
+        answer.inclusion_justification = old.inclusion_justification
+    answer.to_confirm = True
+    answer.text_changed = old.requirement.text_hash != requirement.text_hash
+    for link in old.evidence_links:
+        if not link.evidence.withdrawn:
+            answer.evidence_links.append(AnswerEvidence(evidence=link.evidence,
+                                                        linked_by_id=getattr(actor, "id", None)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
@@ -12,7 +13,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from compliance.db import CreatedAtMixin, utcnow
 from compliance.extensions import db
-from compliance.members.models import Member
+
+if TYPE_CHECKING:  # members build on accounts: the relationships name them
+    from compliance.members.models import Member
 
 
 class Role(StrEnum):

@@ -10,8 +10,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from compliance.auth import bp, services
 from compliance.auth.forms import LanguageForm, LoginForm, PasswordForm
-from compliance.errors import DomainError
-from compliance.extensions import db
+from compliance.form_posts import finish_post, redirect_with
 
 
 def safe_next(target: str | None, default: str) -> str:
@@ -29,25 +28,23 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = LoginForm(next=request.args.get("next", ""))
-    status = 200
-    if form.validate_on_submit():
-        try:
-            user = services.authenticate(form.email.data, form.password.data,
-                                         remote_addr=request.remote_addr or "unknown")
-        except services.LoginThrottled as exc:
-            form.password.errors.append(str(exc.message))
-            status = 429
-        except DomainError as exc:
-            db.session.commit()  # keep the failure: it counts towards throttling
-            form.password.errors.append(str(exc.message))
-            status = 401
-        else:
-            db.session.commit()
-            login_user(user)
-            return redirect(safe_next(form.next.data, url_for("home.index")))
-    elif request.method == "POST":
-        status = 400
-    return render_template("auth/login.html", form=form), status
+
+    def page(message: str | None = None, status: int = 200):
+        if message:
+            form.password.errors.append(message)
+        return render_template("auth/login.html", form=form), status
+
+    if not form.validate_on_submit():
+        return page(status=400 if request.method == "POST" else 200)
+
+    def done(user):  # noqa: ANN001
+        login_user(user)
+        return redirect(safe_next(form.next.data, url_for("home.index")))
+
+    return finish_post(
+        lambda: services.authenticate(form.email.data, form.password.data,
+                                      remote_addr=request.remote_addr or "unknown"),
+        done=done, failed=page)
 
 
 @bp.route("/logout", methods=["POST"])
@@ -68,17 +65,20 @@ def account():
 @login_required
 def change_password():
     form = PasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.change_password(current_user, form.current_password.data,
-                                     form.new_password.data)
-        except DomainError as exc:
-            form.current_password.errors.append(str(exc.message))
-        else:
-            db.session.commit()
-            flash(_("Your password has been changed."), "success")
-            return redirect(url_for("auth.account"))
-    return _account_page(form, LanguageForm(locale=current_user.locale or ""), 400)
+
+    def page(message: str | None = None, status: int = 400):
+        if message:
+            form.current_password.errors.append(message)
+        return _account_page(form, LanguageForm(locale=current_user.locale or ""), status)
+
+    if not form.validate_on_submit():
+        return page()
+    return finish_post(
+        lambda: services.change_password(current_user, form.current_password.data,
+                                         form.new_password.data),
+        done=lambda _result: redirect_with(_("Your password has been changed."),
+                                           url_for("auth.account")),
+        failed=page)
 
 
 def _account_page(password_form: PasswordForm, language_form: LanguageForm, status: int = 200):
@@ -95,11 +95,10 @@ def set_language():
     target = safe_next(form.next.data or request.referrer and urlsplit(request.referrer).path,
                        url_for("home.index"))
     if not form.validate_on_submit():
-        flash(_("Unknown language."), "error")
-        return redirect(target)
-    if current_user.is_authenticated:
-        services.set_language(current_user, form.locale.data)
-        db.session.commit()
-    else:
+        return redirect_with(_("Unknown language."), target, "error")
+    if not current_user.is_authenticated:
         session["locale"] = form.locale.data
-    return redirect(target)
+        return redirect(target)
+    return finish_post(lambda: services.set_language(current_user, form.locale.data),
+                       done=lambda _result: redirect(target),
+                       failed=lambda message, status: redirect_with(message, target, "error"))

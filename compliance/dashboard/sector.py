@@ -11,18 +11,20 @@ from statistics import mean
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import joinedload
 
-from compliance.actions.models import UNFINISHED, CorrectiveAction
+from compliance.actions.models import CorrectiveAction
+from compliance.actions.workflow import UNFINISHED
 from compliance.assessments.models import Answer, Assessment, State, Status
+from compliance.assessments.workflow import ASSESSMENT_FLOW
 from compliance.campaigns.models import Campaign
 from compliance.extensions import db
 from compliance.manual.models import Chapter, Requirement
 from compliance.manual.queries import chapters_of
 from compliance.members.models import Member
-from compliance.reviews.models import AssessmentScore, Verdict
+from compliance.reviews.models import AssessmentScore, RequirementVerdict, Verdict
 
 TOP_GAPS = 10
 OVERDUE_SHOWN = 25
-REVIEWED = (State.SUBMITTED.value, State.IN_PRE_AUDIT.value, State.PRE_AUDITED.value)
+REVIEWED = ASSESSMENT_FLOW.group("reviewed")
 
 
 @dataclass
@@ -92,7 +94,7 @@ def sector_picture(campaign: Campaign | None, *, member_ids: list[int] | None,
     _add_action_counts(campaign, scope, by_assessment, today)
     if rows_only:  # the CSV export needs the member table only
         return picture
-    picture.states = {s.value: 0 for s in State} | Counter(r.state for r in rows)
+    picture.states = {s.value: 0 for s in State} | Counter(str(r.state) for r in rows)
     picture.readiness = Counter(r.readiness for r in rows if r.readiness)
     picture.heat = _heat(campaign, chapter_scores, by_assessment)
     picture.gaps = _gaps(campaign, scope)
@@ -187,8 +189,6 @@ def _heat(campaign, chapter_scores, by_assessment) -> list[HeatRow]:  # noqa: AN
 def _gaps(campaign, scope) -> list[GapRow]:  # noqa: ANN001
     """The requirements most often found lacking: non-conformities counted from the
     verdicts, self-declared gaps from the answers (two grouped queries)."""
-    from compliance.reviews.models import RequirementVerdict
-
     counted: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     for requirement_id, count in db.session.execute(
             select(Answer.requirement_id, func.count())

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
 
 from flask import Response, abort, render_template, request
 from flask_login import current_user, login_required
 
+from compliance import clock
 from compliance.assessments.models import STATE_LABELS
-from compliance.campaigns.services import campaigns_query
+from compliance.campaigns.queries import campaigns_query
 from compliance.dashboard import bp
 from compliance.dashboard.sector import sector_picture
 from compliance.extensions import db
@@ -41,7 +41,7 @@ def _picture(rows_only: bool = False):
     member_ids = None if is_staff(current_user) else [m.id for m in
                                                       current_user.assigned_members]
     picture = sector_picture(campaign, member_ids=member_ids, region=region,
-                             activity=activity, today=date.today(), rows_only=rows_only)
+                             activity=activity, today=clock.today(), rows_only=rows_only)
     return picture, campaigns, region, activity
 
 
@@ -50,8 +50,7 @@ def _picture(rows_only: bool = False):
 def sector():
     picture, campaigns, region, activity = _picture()
     return render_template("dashboard/sector.html", picture=picture, campaigns=campaigns,
-                           region=region, activity=activity, today=date.today(),
-                           names=_label_names())
+                           region=region, activity=activity, names=_label_names())
 
 
 def _label_names() -> dict[str, dict[str, str]]:

@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, MultipleFileField, StringField, TextAreaField
+from wtforms import DateField, MultipleFileField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 
@@ -11,10 +11,6 @@ class UploadForm(FlaskForm):
     document_date = DateField(_l("Document date"), validators=[Optional()])
     expiry_date = DateField(_l("Expiry date"), validators=[Optional()])
     version_note = StringField(_l("Version note"), validators=[Optional(), Length(max=200)])
-
-
-class LinkForm(FlaskForm):
-    evidence_id = IntegerField(validators=[DataRequired()])
 
 
 class WithdrawForm(FlaskForm):

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from compliance.db import CreatedAtMixin
 from compliance.extensions import db
 
-if TYPE_CHECKING:
-    from compliance.assessments.models import AnswerEvidence
+if TYPE_CHECKING:  # answers (a feature above evidence) are named by the relationships
+    from compliance.assessments.models import Answer, AnswerEvidence
     from compliance.auth.models import User
     from compliance.members.models import Member
 
@@ -38,6 +38,9 @@ class Evidence(CreatedAtMixin, db.Model):
     member: Mapped[Member] = relationship()
     uploaded_by: Mapped[User | None] = relationship(foreign_keys=[uploaded_by_id])
     links: Mapped[list[AnswerEvidence]] = relationship(back_populates="evidence")
+    # The answers this file supports, for the library's "supports" column.
+    supports: Mapped[list[Answer]] = relationship(
+        secondary="answer_evidence", viewonly=True, order_by="Answer.position")
 
     @property
     def withdrawn(self) -> bool:

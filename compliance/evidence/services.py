@@ -1,4 +1,5 @@
-"""Uploading, linking and withdrawing evidence (never deleting it: MDR records are kept)."""
+"""Uploading and withdrawing evidence (never deleting it: MDR records are kept). Linking
+a file to an answer or an action belongs to those features."""
 
 from __future__ import annotations
 
@@ -10,8 +11,6 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from compliance.assessments.models import Answer, AnswerEvidence
-from compliance.assessments.services import start_assessment
 from compliance.audit import log_event
 from compliance.db import utcnow
 from compliance.errors import DomainError
@@ -90,40 +89,6 @@ def upload_evidence(member: Member, *, filename: str | None, stream: BinaryIO, t
     return evidence
 
 
-def link_evidence(answer: Answer, evidence: Evidence, *, actor: User) -> None:
-    assessment = answer.assessment
-    if not assessment.editable:
-        raise DomainError(_l("This assessment is submitted: it can no longer be changed."))
-    if evidence.member_id != assessment.member_id:
-        raise DomainError(_l("This file belongs to another member."))
-    if evidence.withdrawn:
-        raise DomainError(_l("This file was withdrawn and cannot support an answer."))
-    if any(link.evidence_id == evidence.id for link in answer.evidence_links):
-        raise DomainError(_l("This file already supports this requirement."))
-    answer.evidence_links.append(AnswerEvidence(evidence=evidence, linked_by_id=actor.id))
-    db.session.flush()
-    start_assessment(assessment, actor=actor)
-    log_event("evidence.linked", answer, actor=actor, member_id=assessment.member_id,
-              assessment_id=assessment.id,
-              after={"requirement": answer.requirement_key, "evidence": evidence.id,
-                     "sha256": evidence.sha256})
-
-
-def unlink_evidence(answer: Answer, evidence: Evidence, *, actor: User) -> None:
-    assessment = answer.assessment
-    if not assessment.editable:
-        raise DomainError(_l("This assessment is submitted: it can no longer be changed."))
-    link = db.session.get(AnswerEvidence, (answer.id, evidence.id))
-    if link is None:
-        raise DomainError(_l("This file does not support this requirement."))
-    db.session.delete(link)  # the file and its history stay; only the link goes
-    db.session.flush()
-    log_event("evidence.unlinked", answer, actor=actor, member_id=assessment.member_id,
-              assessment_id=assessment.id,
-              before={"requirement": answer.requirement_key, "evidence": evidence.id,
-                      "sha256": evidence.sha256})
-
-
 def withdraw_evidence(evidence: Evidence, *, reason: str, actor: User) -> None:
     if evidence.withdrawn:
         raise DomainError(_l("This file is already withdrawn."))
@@ -136,8 +101,3 @@ def withdraw_evidence(evidence: Evidence, *, reason: str, actor: User) -> None:
     evidence.withdrawal_reason = reason
     log_event("evidence.withdrawn", evidence, actor=actor, member_id=evidence.member_id,
               before=before, after={**evidence.snapshot(), "reason": reason})
-
-
-def member_evidence_query(member_id: int):
-    return select(Evidence).where(Evidence.member_id == member_id).order_by(
-        Evidence.created_at.desc(), Evidence.id.desc())

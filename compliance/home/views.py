@@ -1,11 +1,10 @@
 """The start page after login: where each role goes next."""
 
-from datetime import date
-
 from flask import render_template
 from flask_login import current_user, login_required
 from sqlalchemy import text
 
+from compliance import clock
 from compliance.assessments.queries import (
     progress_by_chapter,
     total_progress,
@@ -25,13 +24,12 @@ def index():
     if current_user.member_id:
         assessments = visible_assessments(current_user)
         return render_template("dashboard/member.html", manual=latest_version(),
-                               today=date.today(),
-                               **member_dashboard(current_user, assessments, date.today()))
+                               **member_dashboard(current_user, assessments, clock.today()))
     assessments = visible_assessments(current_user)[:HOME_ASSESSMENTS]
     progress = progress_by_chapter([a.id for a in assessments])
     totals = {a.id: total_progress(progress, a.id) for a in assessments}
     return render_template("home/index.html", manual=latest_version(), user=current_user,
-                           assessments=assessments, totals=totals, today=date.today())
+                           assessments=assessments, totals=totals)
 
 
 @bp.route("/healthz")

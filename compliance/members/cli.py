@@ -7,7 +7,7 @@ from flask.cli import AppGroup
 
 from compliance.errors import DomainError
 from compliance.extensions import db
-from compliance.members import services
+from compliance.members import queries, services
 from compliance.members.models import Region
 from compliance.profile import Activity
 
@@ -42,6 +42,6 @@ def create(code: str, name: str, enterprise_number: str, region: str,
 @members_cli.command("list")
 def list_() -> None:
     """List the member workshops."""
-    for member in db.session.scalars(services.members_query()):
+    for member in db.session.scalars(queries.members_query()):
         click.echo(f"{member.code}\t{member.enterprise_number}\t{member.region}\t"
                    f"{','.join(member.activities)}\t{member.name}")

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from compliance.audit import log_event
+from compliance.auth.models import Role
 from compliance.errors import DomainError
 from compliance.extensions import db
 from compliance.members.enterprise_number import (
@@ -71,7 +72,7 @@ def checked_enterprise_number(raw: str) -> str:
 
 def assign_consultants(member: Member, consultants: list[User], *, actor: User | None) -> None:
     """Set the consultants who may see and review this member."""
-    if any(c.role != "consultant" for c in consultants):
+    if any(c.role != Role.CONSULTANT for c in consultants):
         raise DomainError(_l("Only consultants are assigned to members."))
     before = sorted(c.email for c in member.consultants)
     for consultant in consultants:
@@ -85,11 +86,3 @@ def assign_consultants(member: Member, consultants: list[User], *, actor: User |
     log_event("member.consultants", member, actor=actor, member_id=member.id,
               before={"consultants": before},
               after={"consultants": sorted(c.email for c in consultants)})
-
-
-def members_query():
-    return select(Member).order_by(Member.code)
-
-
-def member_by_code(code: str) -> Member | None:
-    return db.session.scalar(select(Member).where(Member.code == code.strip().upper()))

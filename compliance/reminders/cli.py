@@ -4,23 +4,18 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
+from compliance import clock
 from compliance.auth.models import User
 from compliance.extensions import db
 from compliance.reminders.services import run_pass
 
 reminders_cli = AppGroup("reminders", help="Deadline reminders.")
-BRUSSELS = ZoneInfo("Europe/Brussels")
-
-
-def today_in_brussels() -> date:
-    return datetime.now(BRUSSELS).date()
 
 
 @reminders_cli.command("send")
@@ -29,8 +24,9 @@ def today_in_brussels() -> date:
 @click.option("--dry-run", is_flag=True, help="Print who would get what; send nothing.")
 def send(day: datetime | None, dry_run: bool) -> None:
     """One reminder pass: digests by e-mail, in-app notices, each exactly once."""
-    today = day.date() if day else today_in_brussels()
-    result = run_pass(today, dry_run=dry_run)
+    today = day.date() if day else clock.today()
+    with clock.frozen(today):
+        result = run_pass(today, dry_run=dry_run)
     if dry_run:
         users = {u.id: u for u in db.session.scalars(
             db.select(User).where(User.id.in_(result.planned)))}
@@ -64,14 +60,14 @@ def scheduler_command() -> None:
 
     def job() -> None:
         with app.app_context():
-            result = run_pass(today_in_brussels())
+            result = run_pass(clock.today())
             logging.getLogger("compliance.scheduler").info(
                 "reminders: %d digests, %d reminders, %d skipped%s", result.digests,
                 result.reminders, result.skipped, f"; error: {result.error}"
                 if result.error else "")
 
-    scheduler = BlockingScheduler(timezone=BRUSSELS)
-    scheduler.add_job(job, CronTrigger(hour=hour, minute=minute, timezone=BRUSSELS),
+    scheduler = BlockingScheduler(timezone=clock.BRUSSELS)
+    scheduler.add_job(job, CronTrigger(hour=hour, minute=minute, timezone=clock.BRUSSELS),
                       id="reminders", coalesce=True, max_instances=1, misfire_grace_time=3600)
     click.echo(f"scheduler: reminders daily at {hour:02d}:{minute:02d} Europe/Brussels "
                "(Ctrl+C to stop)")

@@ -49,11 +49,23 @@ def next_due(requirement: Requirement, last_done: date | None, member: Member,
     return min(member.created_at.date(), today)
 
 
+def duty_rows(members: list[Member], today: date) -> dict[int, list[DutyRow]]:
+    """Each member's recurring duties, when last done and when next due (two queries)."""
+    if not members:
+        return {}
+    recurring = recurring_requirements()
+    query = select(RecurringDuty)
+    if len(members) < 500:  # a sector-wide pass reads every row instead of a long IN list
+        query = query.where(RecurringDuty.member_id.in_([m.id for m in members]))
+    done = {(d.member_id, d.requirement_key): d.last_done for d in db.session.scalars(query)}
+    return {member.id: [DutyRow(r, done.get((member.id, r.key)),
+                                next_due(r, done.get((member.id, r.key)), member, today))
+                        for r in recurring if applies(r.applies_to, member.activities)]
+            for member in members}
+
+
 def member_duties(member: Member, today: date) -> list[DutyRow]:
-    done = {d.requirement_key: d.last_done for d in db.session.scalars(
-        select(RecurringDuty).where(RecurringDuty.member_id == member.id))}
-    return [DutyRow(r, done.get(r.key), next_due(r, done.get(r.key), member, today))
-            for r in recurring_requirements() if applies(r.applies_to, member.activities)]
+    return duty_rows([member], today)[member.id]
 
 
 def record_duty(member: Member, requirement_key: str, last_done: date, *, actor: User,

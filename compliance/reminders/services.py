@@ -23,6 +23,7 @@ from compliance.auth.models import Role, User
 from compliance.db import utcnow
 from compliance.extensions import db
 from compliance.i18n import DEFAULT_LANGUAGE
+from compliance.links import absolute_url
 from compliance.reminders.deadlines import Deadline, collect_deadlines
 from compliance.reminders.mail import Mailer, MailServerDown
 from compliance.reminders.models import Notice, SentReminder
@@ -239,11 +240,11 @@ class _Words:
 def digest_message(user: User, reminders: list[Reminder], words: _Words) -> Message:
     """The digest as plain text and HTML. Built with the compat32 MIME classes: with
     thousands of digests a pass, the modern email policy's header parsing dominated."""
-    base = current_app.config["BASE_URL"].rstrip("/")
+    base = absolute_url("")
     items = [{"kind": words.kinds[r.deadline.kind], "member": r.deadline.member_code,
               "subject": r.deadline.subject_in(words.language),
               "due": words.day(r.deadline.due)[0], "when": words.day(r.deadline.due)[1],
-              "overdue": r.deadline.due < words.today, "url": base + r.deadline.path}
+              "overdue": r.deadline.due < words.today, "url": absolute_url(r.deadline.path)}
              for r in sorted(reminders, key=lambda r: (r.deadline.due, r.deadline.key))]
     context = {"user": user, "items": items, "base": base,
                "today": words.day(words.today)[0]}

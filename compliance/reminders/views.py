@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import date
 
 from flask import (
@@ -20,17 +18,18 @@ from flask import (
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select, update
+from sqlalchemy import select
 
+from compliance import clock
 from compliance.auth.models import User
-from compliance.db import utcnow
 from compliance.errors import DomainError
 from compliance.extensions import db
+from compliance.form_posts import finish_post, redirect_with
 from compliance.members.models import Member
 from compliance.permissions import can_view_member, works_for
 from compliance.reminders import bp
+from compliance.reminders import settings as reminder_settings
 from compliance.reminders.calendar import feed
-from compliance.reminders.cli import today_in_brussels
 from compliance.reminders.duties import member_duties, record_duty
 from compliance.reminders.models import Notice
 
@@ -45,50 +44,56 @@ def notices():
     return render_template("reminders/notices.html", notices=shown)
 
 
+def _back_to_account(message: str, status: int):
+    return redirect_with(message, url_for("auth.account"), "error")
+
+
 @bp.route("/notices/read", methods=["POST"])
 @login_required
 def mark_read():
-    db.session.execute(update(Notice).where(Notice.user_id == current_user.id,
-                                            Notice.read_at.is_(None)).values(read_at=utcnow()))
-    db.session.commit()
-    return redirect(url_for("reminders.notices"))
+    back = url_for("reminders.notices")
+    return finish_post(lambda: reminder_settings.mark_notices_read(current_user),
+                       done=lambda _result: redirect(back),
+                       failed=lambda message, status: redirect_with(message, back, "error"))
 
 
 @bp.route("/account/reminders", methods=["POST"])
 @login_required
 def settings():
-    current_user.digest_enabled = request.form.get("digest") == "on"
-    db.session.commit()
-    flash(_("The daily digest is on.") if current_user.digest_enabled
-          else _("The daily digest is off; notices stay in the application."), "success")
-    return redirect(url_for("auth.account"))
+    enabled = request.form.get("digest") == "on"
+    return finish_post(
+        lambda: reminder_settings.set_digest(current_user, enabled),
+        done=lambda _result: redirect_with(
+            _("The daily digest is on.") if enabled
+            else _("The daily digest is off; notices stay in the application."),
+            url_for("auth.account")),
+        failed=_back_to_account)
 
 
 @bp.route("/account/calendar", methods=["POST"])
 @login_required
 def renew_calendar():
     """A new secret URL; the old one stops working at once."""
-    token = secrets.token_urlsafe(32)
-    current_user.calendar_token = calendar_token_hash(token)  # the database keeps no URL
-    db.session.commit()
-    flash(_("Your calendar link was renewed; the previous link no longer works."), "success")
-    session["calendar_url"] = current_app.config["BASE_URL"] + url_for(
-        "reminders.calendar", token=token)
-    return redirect(url_for("auth.account"))
 
+    def done(token: str):
+        session["calendar_url"] = current_app.config["BASE_URL"] + url_for(
+            "reminders.calendar", token=token)
+        return redirect_with(_("Your calendar link was renewed; the previous link no longer "
+                               "works."), url_for("auth.account"))
 
-def calendar_token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+    return finish_post(lambda: reminder_settings.renew_calendar_token(current_user),
+                       done=done, failed=_back_to_account)
 
 
 @bp.route("/calendar/<token>.ics")
 def calendar(token: str):
     user = db.session.scalar(select(User).where(
-        User.calendar_token == calendar_token_hash(token), User.active.is_(True)))
+        User.calendar_token == reminder_settings.calendar_token_hash(token),
+        User.active.is_(True)))
     if user is None:
         abort(404)
     with force_locale(user.locale or "en"):
-        body = feed(user, today_in_brussels())
+        body = feed(user, clock.today())
     return Response(body, mimetype="text/calendar",
                     headers={"Content-Disposition": "inline; filename=deadlines.ics",
                              "Cache-Control": "private, no-store"})
@@ -101,30 +106,30 @@ def duties():
     member = db.session.get(Member, member_id) if member_id else None
     if member is None or not can_view_member(current_user, member):
         abort(404)
-    today = today_in_brussels()
-    status = 200
-    if request.method == "POST":
-        if not works_for(current_user, member.id):
-            abort(403)
-        rows = {row.requirement.key: row for row in member_duties(member, today)}
-        key = request.form.get("requirement_key", "")
+    today = clock.today()
+
+    def page(message: str | None = None, status: int = 200):
+        if message:
+            flash(message, "error")
+        return render_template("reminders/duties.html", member=member,
+                               rows=member_duties(member, today),
+                               editable=works_for(current_user, member.id)), status
+
+    if request.method == "GET":
+        return page()
+    if not works_for(current_user, member.id):
+        abort(403)
+    key = request.form.get("requirement_key", "")
+    if key not in {row.requirement.key for row in member_duties(member, today)}:
+        abort(404)
+
+    def change() -> None:
         try:
-            if key not in rows:
-                abort(404)
             last_done = date.fromisoformat(request.form.get("last_done", ""))
-            record_duty(member, key, last_done, actor=current_user, today=today)
         except ValueError:
-            db.session.rollback()
-            flash(_("Give the date it was last done (YYYY-MM-DD)."), "error")
-            status = 400
-        except DomainError as exc:
-            db.session.rollback()
-            flash(str(exc.message), "error")
-            status = 400
-        else:
-            db.session.commit()
-            flash(_("%(key)s recorded.", key=key), "success")
-            return redirect(url_for("reminders.duties", member=member.id))
-    return render_template("reminders/duties.html", member=member, today=today,
-                           rows=member_duties(member, today),
-                           editable=works_for(current_user, member.id)), status
+            raise DomainError(_("Give the date it was last done (YYYY-MM-DD).")) from None
+        record_duty(member, key, last_done, actor=current_user, today=today)
+
+    return finish_post(change, done=lambda _result: redirect_with(
+        _("%(key)s recorded.", key=key), url_for("reminders.duties", member=member.id)),
+        failed=page)

@@ -1,7 +1,10 @@
 """PDF reports: the self-assessment, the pre-audit and the sector readiness report.
 
-``data.py`` builds each report's data as plain dataclasses, ``renderers.py`` turns them
-into PDF with the layout of ``pdf.py``; routes in views.py (imported by create_app), the
+One module per report (self_assessment.py, pre_audit.py, sector.py) holds its data as
+plain dataclasses, the builder that reads them from the database and the renderer that
+turns them into PDF; what the reports share is in common.py (the fingerprint, the cover
+of an assessment's reports, the words for codes, ``render_report``), the layout in
+pdf.py and the tables in listing.py. Routes in views.py (imported by create_app), the
 command line in cli.py.
 """
 

@@ -19,17 +19,16 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from compliance.assessments.models import Assessment, State
+from compliance.assessments.models import Assessment
+from compliance.assessments.workflow import ASSESSMENT_FLOW
 from compliance.campaigns.models import Campaign
 from compliance.extensions import db
 from compliance.i18n import LANGUAGES
-from compliance.members.services import member_by_code
-from compliance.reports.data import (
-    build_pre_audit_report,
-    build_sector_report,
-    build_self_assessment_report,
-)
-from compliance.reports.renderers import RENDERERS
+from compliance.members.queries import member_by_code
+from compliance.reports.common import RENDERERS
+from compliance.reports.pre_audit import build_pre_audit_report
+from compliance.reports.sector import build_sector_report
+from compliance.reports.self_assessment import build_self_assessment_report
 
 report_cli = AppGroup("report", help="PDF reports: self-assessment, pre-audit, sector.")
 
@@ -110,7 +109,7 @@ def pre_audit(member: str | None, campaign: str | None, lang: str | None,
     """The pre-audit report of a member's assessment (once the pre-audit is completed)."""
     lang, output = _checked(lang, output)
     assessment = _assessment(member, campaign)
-    if assessment.state_enum != State.PRE_AUDITED:
+    if not ASSESSMENT_FLOW.is_in(assessment, "pre_audited"):
         raise click.ClickException(
             f"the pre-audit of {assessment.member.code} in campaign {assessment.campaign_id} "
             f"is not completed (the assessment is {assessment.state.replace('_', ' ')})")

@@ -10,30 +10,27 @@ members, anonymised). Generating a report changes nothing, so the forms use GET.
 from __future__ import annotations
 
 import io
-from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from compliance.assessments.models import State
+from compliance import clock
 from compliance.assessments.queries import get_assessment_or_404, visible_assessments
+from compliance.assessments.workflow import ASSESSMENT_FLOW, can_see_verdicts
 from compliance.campaigns.models import Campaign
-from compliance.campaigns.services import campaigns_query
+from compliance.campaigns.queries import campaigns_query
 from compliance.extensions import db
 from compliance.i18n import LANGUAGES, current_language
-from compliance.permissions import can_see_verdicts, can_view_sector, is_staff
+from compliance.permissions import can_view_sector, is_staff
 from compliance.reports import bp
-from compliance.reports.data import (
-    build_pre_audit_report,
-    build_sector_report,
-    build_self_assessment_report,
-)
-from compliance.reports.renderers import render_report
+from compliance.reports.common import render_report
+from compliance.reports.pre_audit import build_pre_audit_report
+from compliance.reports.sector import build_sector_report
+from compliance.reports.self_assessment import build_self_assessment_report
 
 REPORTS = ("self_assessment", "pre_audit", "sector")
-REVIEWED = (State.SUBMITTED, State.IN_PRE_AUDIT, State.PRE_AUDITED)
 
 
 def _language() -> str:
@@ -61,7 +58,7 @@ def may_get_pre_audit_report(user, assessment) -> bool:  # noqa: ANN001
 def index():
     assessments = visible_assessments(current_user)
     pre_audits = [a for a in assessments if may_get_pre_audit_report(current_user, a)
-                  and a.state_enum in REVIEWED]
+                  and ASSESSMENT_FLOW.is_in(a, "reviewed")]
     campaigns = db.session.scalars(campaigns_query()).all() if can_view_sector(current_user) \
         else []
     return render_template("reports/index.html", assessments=assessments,
@@ -126,6 +123,6 @@ def sector(campaign_id: int):
         [m.id for m in current_user.assigned_members]
     language = _language()
     data = build_sector_report(campaign, language, anonymised=not names,
-                               member_ids=member_ids, today=date.today())
+                               member_ids=member_ids, today=clock.today())
     suffix = "names" if names else "anonymised"
     return _pdf(render_report(data), f"sector-{campaign.id}-{suffix}-{language}.pdf")

@@ -14,7 +14,7 @@ class VerdictForm(FlaskForm):
     comment = TextAreaField(_l("Finding"), validators=[Length(max=5000)])
     change_request = TextAreaField(_l("What the member must change"),
                                    validators=[Length(max=5000)])
-    revision = IntegerField(validators=[Optional()])
+    revision = IntegerField(validators=[Optional()])  # 0 when there was no verdict yet
 
 
 class SignOffForm(FlaskForm):

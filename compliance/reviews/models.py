@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from compliance.db import utcnow
+from compliance.assessments.models import Answer, Assessment
+from compliance.auth.models import User
+from compliance.db import enum_column, utcnow
 from compliance.extensions import db
-
-if TYPE_CHECKING:
-    from compliance.assessments.models import Answer, Assessment
-    from compliance.auth.models import User
+from compliance.reviews.workflow import PreAuditState
 
 
 class Verdict(StrEnum):
@@ -53,9 +51,18 @@ class PreAudit(db.Model):
     completed_at: Mapped[datetime | None]
     signed_by_name: Mapped[str | None] = mapped_column(String(200))
     signed_on: Mapped[date | None]
+    state: Mapped[PreAuditState] = enum_column(PreAuditState, default=PreAuditState.IN_PROGRESS,
+                                               server_default=PreAuditState.IN_PROGRESS.value)
+    revision: Mapped[int] = mapped_column(server_default="1")
+
+    __mapper_args__ = {"version_id_col": revision}
 
     assessment: Mapped[Assessment] = relationship(back_populates="pre_audit")
     consultant: Mapped[User | None] = relationship()
+
+    def snapshot(self) -> dict[str, object]:
+        return {"state": self.state, "signed_by": self.signed_by_name,
+                "signed_on": self.signed_on}
 
 
 class RequirementVerdict(db.Model):

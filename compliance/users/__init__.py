@@ -1,4 +1,5 @@
-"""Staff pages for the accounts of every role; models in compliance.auth, routes in views.py."""
+"""User administration: staff manage the accounts of every role (accounts themselves,
+logging in and one's own settings are compliance.auth); routes in views.py."""
 
 from flask import Blueprint
 

@@ -126,7 +126,8 @@ def test_a_newer_manual_version_flags_changed_texts(app, assessments, people, ma
 def test_carry_over_brings_evidence_links_but_not_withdrawn_files(app, assessments, people):
     import io
 
-    from compliance.evidence.services import link_evidence, upload_evidence, withdraw_evidence
+    from compliance.assessments.services import link_evidence
+    from compliance.evidence.services import upload_evidence, withdraw_evidence
 
     with app.app_context():
         actor = db.session.scalar(select(User).where(User.email == people["manager"]))

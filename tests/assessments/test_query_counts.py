@@ -1,5 +1,5 @@
 """The assessment pages run a fixed number of SQL queries, whatever the data: the shipped
-manual (152 requirements), first with nothing answered, then with every requirement
+manual's newest version (every requirement), first with nothing answered, then with every requirement
 answered and 30 evidence files linked across the answers."""
 
 from __future__ import annotations
@@ -13,17 +13,18 @@ from sqlalchemy import func, select
 from bench.harness import counting_queries
 from compliance import PROJECT_ROOT
 from compliance.assessments.models import Answer, AnswerEvidence, Assessment, Status
-from compliance.assessments.services import save_answer
+from compliance.assessments.services import link_evidence, save_answer
 from compliance.auth.models import User
 from compliance.evidence.models import Evidence
-from compliance.evidence.services import link_evidence, upload_evidence, withdraw_evidence
+from compliance.evidence.services import upload_evidence, withdraw_evidence
 from compliance.extensions import db
+from compliance.manual.loader import load_manual
 from compliance.profile import Activity
 from tests import factories
 from tests.conftest import login
 
 SHIPPED_MANUAL = PROJECT_ROOT / "checklists" / "mdr-cmd"
-REQUIREMENTS = 152
+REQUIREMENTS = len(load_manual(SHIPPED_MANUAL).requirements)
 EVIDENCE_FILES = 30
 MANAGER = "manager@all.example"
 CONTRIBUTOR = "contributor@all.example"
@@ -83,7 +84,7 @@ def answer_and_link(app, assessment_id: int, answers: slice, files: range) -> No
                 title=f"Evidence {i}", document_date=today - timedelta(days=400),
                 expiry_date=today + timedelta(days=30 * i - 300) if i % 2 else None,
                 version_note=f"v{i}" if i % 4 == 0 else None, actor=people[0])
-            # 5i and 7i + 3 never meet modulo 152: two different answers per file
+            # 5i and 7i + 3 never meet modulo an even count: two different answers per file
             for answer in (every[5 * i % len(every)], every[(7 * i + 3) % len(every)]):
                 link_evidence(answer, evidence, actor=people[i % 2])
             if i in (4, 17):

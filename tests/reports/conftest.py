@@ -17,9 +17,9 @@ import pytest
 from sqlalchemy import select
 
 from compliance.assessments.models import Assessment
-from compliance.assessments.services import save_answer, submit_assessment
+from compliance.assessments.services import link_evidence, save_answer, submit_assessment
 from compliance.auth.models import User
-from compliance.evidence.services import link_evidence, upload_evidence
+from compliance.evidence.services import upload_evidence
 from compliance.extensions import db
 from compliance.reviews.services import complete_pre_audit, save_verdict
 from tests import factories

@@ -12,13 +12,10 @@ from compliance.assessments.models import Assessment
 from compliance.campaigns.models import Campaign
 from compliance.extensions import db
 from compliance.members.models import Member
-from compliance.reports.data import (
-    UnknownLanguage,
-    build_pre_audit_report,
-    build_sector_report,
-    build_self_assessment_report,
-    score_bands,
-)
+from compliance.reports.common import UnknownLanguage
+from compliance.reports.pre_audit import build_pre_audit_report
+from compliance.reports.sector import build_sector_report, score_bands
+from compliance.reports.self_assessment import build_self_assessment_report
 from tests.reports.conftest import EVIDENCE_BYTES, SIGNED_ON
 
 

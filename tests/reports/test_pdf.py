@@ -19,13 +19,11 @@ from compliance.assessments.models import Assessment
 from compliance.campaigns.models import Campaign
 from compliance.extensions import db
 from compliance.members.models import Member
-from compliance.reports.data import (
-    build_pre_audit_report,
-    build_sector_report,
-    build_self_assessment_report,
-)
+from compliance.reports.common import render_report
 from compliance.reports.pdf import FONT, printable, register_fonts, wrap
-from compliance.reports.renderers import render_report
+from compliance.reports.pre_audit import build_pre_audit_report
+from compliance.reports.sector import build_sector_report
+from compliance.reports.self_assessment import build_self_assessment_report
 
 PDFTOPPM = "/usr/bin/pdftoppm"
 FRENCH_AND_DUTCH = "éèêëàâçîïôûùüœŒ«»€’–—ÉÈÀÇ"

@@ -1,5 +1,6 @@
 """The consultant's pre-audit: verdicts, completion, actions, scores, reopening."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -40,10 +41,18 @@ def verdict_url(ids, key):
     return f"/reviews/{ids['a']}/verdicts/{ids['answers'][('MEM-A', key)]}"
 
 
+def loaded_revision(client, ids, key) -> str:
+    """The revision of a verdict as its form on the review page carries it."""
+    page = client.get(f"/reviews/{ids['a']}").get_data(as_text=True)
+    form = page[page.index(f'action="{verdict_url(ids, key)}'):]
+    return re.search(r'name="revision" value="(\d+)"', form).group(1)
+
+
 def give_verdicts(client, ids, verdicts):
     for key, verdict in verdicts.items():
         response = post(client, verdict_url(ids, key),
-                        {"verdict": verdict, "comment": f"finding on {key}"})
+                        {"verdict": verdict, "comment": f"finding on {key}",
+                         "revision": loaded_revision(client, ids, key)})
         assert response.status_code == 302, response.get_data(as_text=True)
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from compliance.auth import services
 from compliance.auth.models import Role
 from compliance.errors import DomainError
 from compliance.extensions import db
 from compliance.i18n import LANGUAGES
 from compliance.members.cli import split_flags
-from compliance.members.services import member_by_code
+from compliance.members.queries import member_by_code
+from compliance.users import queries, services
 
 users_cli = AppGroup("users", help="User accounts.")
 
@@ -55,6 +55,6 @@ def create(email: str, role: str, member_code: str | None, name: str, language: 
 @users_cli.command("list")
 def list_() -> None:
     """List the user accounts."""
-    for user in db.session.scalars(services.users_query()):
+    for user in db.session.scalars(queries.users_query()):
         member = user.member.code if user.member else "-"
         click.echo(f"{user.email}\t{user.role}\t{member}\t{'active' if user.active else 'off'}")

@@ -1,0 +1,94 @@
+"""One way to finish a form post: the request's one change goes through a service, then
+one commit; or a rollback and the form's page again, with what the person typed, the
+reason, and 400 (a rule was broken) or 409 (someone saved in between).
+
+Views never commit themselves: they call :func:`finish_post` (or :func:`save_row` for
+the rows saved in place on long pages: answers and verdicts).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import flash, jsonify, redirect, request
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from compliance.errors import CONFLICT_TEXT, Conflict, DomainError, KeptRefusal, require
+from compliance.extensions import db
+
+T = TypeVar("T")
+#: Renders the form's page again: (the message, the HTTP status) → response.
+Failed = Callable[[str, int], ResponseReturnValue]
+log = logging.getLogger(__name__)
+
+
+def status_of(error: DomainError) -> int:
+    return getattr(error, "status", None) or (409 if isinstance(error, Conflict) else 400)
+
+
+def finish_post(change: Callable[[], T], *, done: Callable[[T], ResponseReturnValue],
+                failed: Failed) -> ResponseReturnValue:
+    """Run ``change``; commit and answer ``done(result)``, or roll back and answer
+    ``failed(message, status)``. A race the database caught (a revision that moved, a
+    unique row created meanwhile) is a 409 like any other conflict."""
+    try:
+        result = change()
+        db.session.flush()
+    except KeptRefusal as exc:
+        db.session.commit()
+        return failed(str(exc.message), status_of(exc))
+    except DomainError as exc:
+        db.session.rollback()
+        return failed(str(exc.message), status_of(exc))
+    except (StaleDataError, IntegrityError) as exc:
+        db.session.rollback()
+        log.info("conflict on %s: %s", request.path, type(exc).__name__)
+        return failed(str(CONFLICT_TEXT), 409)
+    db.session.commit()
+    return done(result)
+
+
+def redirect_with(message: str, target: str, category: str = "success") -> ResponseReturnValue:
+    flash(message, category)
+    return redirect(target)
+
+
+def form_errors(form: FlaskForm) -> str:
+    return "; ".join(str(e) for errors in form.errors.values() for e in errors)
+
+
+def wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json"
+
+
+def save_row(form: FlaskForm, save: Callable[[], Any], *, saved: str, back_to: str,
+             page: Failed, json: Callable[[Any], dict[str, Any]]) -> ResponseReturnValue:
+    """Save one row of a long page (an answer, a verdict): in place for the page's
+    script (JSON), or as a plain post that comes back to the row; a refusal re-renders
+    the page with the row's input and message."""
+    as_json = wants_json()
+
+    def change() -> Any:
+        require(form.validate_on_submit(), form_errors(form))
+        return save()
+
+    def done(record: Any) -> ResponseReturnValue:
+        if as_json:
+            return jsonify(saved=True, message=_("Saved."), **json(record))
+        return redirect_with(saved, back_to)
+
+    def failed(message: str, status: int) -> ResponseReturnValue:
+        if as_json:
+            return jsonify(saved=False, message=message), status
+        return page(message, status)
+
+    return finish_post(change, done=done, failed=failed)
+
+
+__all__ = ["Conflict", "finish_post", "form_errors", "redirect_with", "save_row"]

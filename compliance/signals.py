@@ -1,0 +1,37 @@
+"""What the features announce, so that the features above them can react without being
+imported by them (layers point one way: see the README's development section).
+
+Each signal is sent inside the request's transaction, after the change, by the feature
+that owns the object; receivers (in the ``listeners.py`` of a higher feature, connected
+by ``create_app``) may change their own rows in the same transaction, never commit.
+"""
+
+from __future__ import annotations
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+#: sender: the Campaign; kwargs: members (list), carry_over (bool), actor.
+#: The assessments feature creates one assessment per member.
+campaign_created = _signals.signal("campaign-created")
+
+#: sender: the Assessment; kwargs: transition (name), actor, reason.
+assessment_transitioned = _signals.signal("assessment-transitioned")
+
+#: sender: the PreAudit; kwargs: transition (name), actor, reason.
+pre_audit_transitioned = _signals.signal("pre-audit-transitioned")
+
+#: sender: the CorrectiveAction; kwargs: transition (name), actor, reason.
+action_transitioned = _signals.signal("action-transitioned")
+
+#: sender: the Member; kwargs: before (dict), actor. Sent when a member's profile changed.
+member_changed = _signals.signal("member-changed")
+
+#: sender: the Assessment; kwargs: user, panels (a list to append Panel objects to).
+#: Features above assessments add what they know about it to its overview page.
+assessment_panels = _signals.signal("assessment-panels")
+
+#: sender: the Campaign; kwargs: user, panels. The campaign's page shows what the
+#: features above campaigns add (the members' assessments and their progress).
+campaign_panels = _signals.signal("campaign-panels")
