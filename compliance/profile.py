@@ -20,6 +20,8 @@ class Activity(StrEnum):
     DISTRIBUTOR = "distributor"
     IMPLANTABLE = "implantable"
     EMPLOYEES = "employees"
+    POWERED = "powered"
+    CLASS_IIA_PLUS = "class_iia_plus"
 
 
 ACTIVITY_LABELS = {
@@ -33,6 +35,8 @@ ACTIVITY_LABELS = {
     Activity.DISTRIBUTOR: _l("Distributes CE-marked devices"),
     Activity.IMPLANTABLE: _l("Implantable devices"),
     Activity.EMPLOYEES: _l("Has employees"),
+    Activity.POWERED: _l("Powered devices (batteries, motors, electronics, software)"),
+    Activity.CLASS_IIA_PLUS: _l("Devices of class IIa or higher (e.g. FES orthoses)"),
 }
 
 ACTIVITY_FLAGS = frozenset(a.value for a in Activity)

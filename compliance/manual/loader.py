@@ -1,7 +1,10 @@
 """Read and validate a quality manual from its YAML files (see docs/manual-format.md).
 
-Pure: no Flask, no database. ``read_manual`` returns the manual as frozen dataclasses
-together with every problem found; a manual with problems is never imported.
+Pure: no Flask, no database. ``read_manual`` returns one manual version as frozen
+dataclasses together with every problem found; ``read_manuals`` reads a folder of version
+subfolders (oldest first) and checks each version's key map against the version before
+it; ``check_key_map`` checks a key map against any earlier version's keys (for example
+one already in the database). A manual with problems is never imported.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
@@ -21,15 +25,24 @@ from compliance.profile import ACTIVITY_FLAGS, ALL
 
 LANGUAGES = ("fr", "nl", "en")
 CRITICALITIES = ("major", "minor")
+BASES = ("law", "standard", "good_practice")
+MAP_KINDS = ("kept", "renamed", "merged", "split", "removed")
+FORMATS = (1, 2)
 MANIFEST = "manual.yaml"
 MANUAL_KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-]{0,39}$")
 CHAPTER_KEY = re.compile(r"^[A-Z]{2,8}$")
-MANUAL_FIELDS = {"key", "version", "published", "title", "chapters"}
+REQUIREMENT_KEY = re.compile(r"^[A-Z]{2,8}-\d{2,3}$")
+ROW_KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+MANUAL_FIELDS = {"key", "version", "published", "title", "chapters", "format", "previous",
+                 "release_notes", "retention", "key_map"}
+RETENTION_FIELDS = {"key", "title", "period", "years", "years_implantable", "basis", "sources",
+                    "note"}
+KEY_MAP_FIELDS = {"old", "kind", "to", "note"}
 CHAPTER_FIELDS = {"key", "title", "intro", "requirements"}
 REQUIREMENT_FIELDS = {
     "key", "title", "guidance", "evidence", "references", "criticality", "applies_to",
-    "period_months",
+    "period_months", "basis", "retention",
 }
 Texts = dict[str, str]
 
@@ -56,6 +69,8 @@ class RequirementData:
     criticality: str
     applies_to: tuple[str, ...]
     period_months: int | None = None
+    basis: str | None = None  # law, standard or good_practice (required from format 2)
+    retention: tuple[str, ...] = ()  # keys of rows of the manual's retention table
 
     @property
     def text_hash(self) -> str:
@@ -72,20 +87,92 @@ class ChapterData:
 
 
 @dataclass(frozen=True)
+class RetentionRow:
+    """One row of the retention table: what is kept, how long, on what basis."""
+
+    key: str
+    title: Texts
+    period: Texts
+    years: int | None
+    years_implantable: int | None
+    basis: str
+    sources: tuple[str, ...]
+    note: Texts | None = None
+
+
+@dataclass(frozen=True)
+class KeyMapEntry:
+    """How one key of the previous version lives on in this one."""
+
+    old: str
+    kind: str  # kept, renamed, merged, split or removed
+    targets: tuple[str, ...] = ()
+    note: Texts | None = None
+    line: int | None = field(default=None, compare=False)  # where it is written; not content
+
+
+@dataclass(frozen=True)
 class ManualData:
     key: str
     version: str
     published: date | None
     title: Texts
     chapters: tuple[ChapterData, ...] = field(default=())
+    format: int = 1
+    previous: str | None = None
+    release_notes: Texts | None = None
+    key_map: tuple[KeyMapEntry, ...] = ()
+    retention: tuple[RetentionRow, ...] = ()
+    key_map_file: str | None = field(default=None, compare=False)  # for problems; not content
 
     @property
     def requirements(self) -> list[RequirementData]:
         return [r for chapter in self.chapters for r in chapter.requirements]
 
     @property
+    def requirement_keys(self) -> list[str]:
+        return [r.key for r in self.requirements]
+
+    @property
     def content_hash(self) -> str:
-        return _sha256(asdict(self))
+        """A fingerprint of the content; fields a manual does not use leave it unchanged.
+
+        New fields are left out of the hashed data while they are empty, so a manual
+        written before they existed keeps the hash databases already hold.
+        """
+        return _sha256(_hashable(self))
+
+    def maps_to(self, old_key: str) -> tuple[str, ...]:
+        """The keys of this version that carry on the previous version's ``old_key``.
+
+        Kept (explicitly or by being present in both versions): the key itself; renamed or
+        merged: the one target; split: every target; removed or unknown: nothing.
+        """
+        for entry in self.key_map:
+            if entry.old == old_key:
+                return (old_key,) if entry.kind == "kept" else entry.targets
+        return (old_key,) if old_key in self.requirement_keys else ()
+
+
+_NEW_MANUAL_FIELDS = {"format": 1, "previous": None, "release_notes": None, "key_map": (),
+                      "retention": ()}
+_NEW_REQUIREMENT_FIELDS = {"basis": None, "retention": ()}
+
+
+def _hashable(manual: ManualData) -> dict[str, Any]:
+    data = asdict(manual)
+    data.pop("key_map_file", None)
+    for entry in data["key_map"]:
+        entry.pop("line", None)
+    for name, empty in _NEW_MANUAL_FIELDS.items():
+        if data.get(name) in (empty, None, (), []):
+            data.pop(name)
+    for chapter in data["chapters"]:
+        for requirement in chapter["requirements"]:
+            for name, empty in _NEW_REQUIREMENT_FIELDS.items():
+                if requirement.get(name) in (empty, None, (), []):
+                    requirement.pop(name)
+    return data
 
 
 class ManualInvalid(Exception):
@@ -104,9 +191,136 @@ def load_manual(path: str | Path) -> ManualData:
 
 
 def read_manual(path: str | Path) -> tuple[ManualData | None, list[Problem]]:
-    reader = _Reader(Path(path))
+    """One version: a folder with manual.yaml, or the manual.yaml itself.
+
+    A folder of version subfolders (see ``read_manuals``) gives its newest version, after
+    checking every version and key map in it.
+    """
+    path = Path(path)
+    if _is_versions_folder(path):
+        manuals, problems = read_manuals(path)
+        return (manuals[-1] if manuals and not problems else None), problems
+    reader = _Reader(path)
     manual = reader.read()
+    if manual is not None and not reader.problems:
+        reader.problems.extend(check_key_map(manual))
     return (None if reader.problems else manual), reader.problems
+
+
+def load_manuals(path: str | Path) -> list[ManualData]:
+    manuals, problems = read_manuals(path)
+    if problems:
+        raise ManualInvalid(problems)
+    return manuals
+
+
+def read_manuals(path: str | Path) -> tuple[list[ManualData], list[Problem]]:
+    """Every version in a folder of version subfolders (each with manual.yaml), oldest first.
+
+    Each version's key map is checked against the version it names as ``previous``, which
+    must be in the same folder. With any problem the list is empty.
+    """
+    root = Path(path)
+    if not _is_versions_folder(root):
+        return [], [Problem(str(root), None,
+                            "no manual versions here: expected subfolders with " + MANIFEST)]
+    problems: list[Problem] = []
+    manuals: list[ManualData] = []
+    for folder in sorted((p for p in root.iterdir() if (p / MANIFEST).is_file()),
+                         key=lambda p: _version_order(p.name)):
+        reader = _Reader(folder, names_from=root)
+        manual = reader.read()
+        problems.extend(reader.problems)
+        if manual is not None and not reader.problems:
+            manuals.append(manual)
+    if problems:
+        return [], problems
+    manuals.sort(key=lambda m: _version_order(m.version))
+    by_version: dict[str, ManualData] = {}
+    for manual in manuals:
+        where = f"{_folder_name(root, manual)}/{MANIFEST}"
+        if manuals[0].key != manual.key:
+            problems.append(Problem(where, None, f"manual key {manual.key!r} differs from "
+                                    f"{manuals[0].key!r}: one folder holds one manual"))
+        if manual.version in by_version:
+            problems.append(Problem(where, None, f"version {manual.version} appears twice"))
+        if manual.previous is not None:
+            earlier = by_version.get(manual.previous)
+            if earlier is None:
+                problems.append(Problem(where, None, f"previous version {manual.previous} is "
+                                        "not an older version in this folder"))
+            else:
+                problems.extend(check_key_map(manual, earlier.requirement_keys))
+        else:
+            problems.extend(check_key_map(manual))
+        by_version[manual.version] = manual
+    return ([] if problems else manuals), problems
+
+
+def check_key_map(manual: ManualData, previous_keys: Iterable[str] | None = None
+                  ) -> list[Problem]:
+    """Problems with how ``manual`` maps the keys of its previous version.
+
+    Without ``previous_keys`` only what needs no older version is checked (targets exist,
+    the forms of each kind). With them, every old key must be accounted for: present in
+    this version (kept) or mapped; each mapped key must exist in the older version; a key
+    still present here cannot be renamed, merged or removed.
+    """
+    where = manual.key_map_file or MANIFEST
+    problems: list[Problem] = []
+
+    def problem(entry: KeyMapEntry | None, message: str, key: str | None = None) -> None:
+        problems.append(Problem(where, entry.line if entry else None, message, key))
+
+    new_keys = set(manual.requirement_keys)
+    seen: dict[str, KeyMapEntry] = {}
+    for entry in manual.key_map:
+        if entry.old in seen:
+            problem(entry, "mapped twice (first at line "
+                    f"{seen[entry.old].line}): give each old key one entry", entry.old)
+            continue
+        seen[entry.old] = entry
+        for target in entry.targets:
+            if target not in new_keys:
+                problem(entry, f"unknown target {target}: no such requirement in version "
+                        f"{manual.version}", entry.old)
+        if entry.kind == "kept" and entry.old not in new_keys:
+            problem(entry, f"kept, but there is no requirement {entry.old} in version "
+                    f"{manual.version}", entry.old)
+        if entry.kind in ("renamed", "merged", "removed") and entry.old in new_keys:
+            problem(entry, f"{entry.old} is still a requirement in version {manual.version}: "
+                    f"a key in both versions is kept (or split into itself and others), "
+                    f"never {entry.kind}", entry.old)
+    if previous_keys is None:
+        return problems
+    old_keys = list(previous_keys)
+    old_set = set(old_keys)
+    for entry in seen.values():
+        if entry.old not in old_set:
+            problem(entry, f"unknown old key: version {manual.previous or 'before'} has no "
+                    f"requirement {entry.old}", entry.old)
+    for key in old_keys:
+        if key not in seen and key not in new_keys:
+            problem(None, f"unaccounted key: {key} of version {manual.previous or 'before'} "
+                    f"is neither in version {manual.version} nor in its key map", key)
+    return problems
+
+
+def _is_versions_folder(path: Path) -> bool:
+    return path.is_dir() and not (path / MANIFEST).exists() and any(
+        (child / MANIFEST).is_file() for child in path.iterdir() if child.is_dir())
+
+
+def _version_order(version: str) -> tuple:
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part)
+                 for part in re.split(r"[.\-]", version))
+
+
+def _folder_name(root: Path, manual: ManualData) -> str:
+    for child in root.iterdir():
+        if child.is_dir() and child.name == manual.version:
+            return f"{root.name}/{child.name}"
+    return f"{root.name}/{manual.version}"
 
 
 def _sha256(value: Any) -> str:
@@ -117,10 +331,13 @@ def _sha256(value: Any) -> str:
 class _Reader:
     """Walks the files once, collecting problems instead of stopping at the first."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, names_from: Path | None = None):
         self.root = path if path.is_dir() else path.parent
         self.manifest = path / MANIFEST if path.is_dir() else path
+        self.names_from = (names_from or self.root).parent
         self.problems: list[Problem] = []
+        self.format = 1
+        self.row_keys: set[str] | None = None
         self.chapter_keys: dict[str, str] = {}
         self.requirement_keys: dict[str, str] = {}
 
@@ -152,7 +369,7 @@ class _Reader:
 
     def _name(self, path: Path) -> str:
         try:
-            return str(path.relative_to(self.root.parent))
+            return str(path.relative_to(self.names_from))
         except ValueError:
             return str(path)
 
@@ -175,10 +392,178 @@ class _Reader:
             self.problem(name, doc.key_lines["published"], "published must be a date YYYY-MM-DD")
             published = None
         title = self._texts(doc, "title", name, None)
+        self.format = self._format(doc, name)
+        previous = self._previous(doc, name, version)
+        release_notes = (self._texts(doc, "release_notes", name, None)
+                         if "release_notes" in doc else None)
+        retention = self._retention(doc, name)
         chapters = tuple(c for c in self._chapters(doc, name) if c is not None)
+        key_map, key_map_file = self._key_map(doc, name, previous)
         if self.problems:
             return None
-        return ManualData(key, version, published, title, chapters)
+        return ManualData(key, version, published, title, chapters, format=self.format,
+                          previous=previous, release_notes=release_notes, key_map=key_map,
+                          retention=retention, key_map_file=key_map_file)
+
+    # -- format, previous version, retention table, key map ---------------------------
+    def _format(self, doc: LineDict, name: str) -> int:
+        value = doc.get("format", 1)
+        if isinstance(value, bool) or value not in FORMATS:
+            self.problem(name, doc.key_lines["format"],
+                         f"format {value!r} is not known: use 1 or 2")
+            return 1
+        return value
+
+    def _previous(self, doc: LineDict, name: str, version: str) -> str | None:
+        if "previous" not in doc:
+            return None
+        value = doc.get("previous")
+        line = doc.key_lines["previous"]
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            self.problem(name, line, f'previous must be text in quotes, e.g. previous: "{value}"')
+            return None
+        value = self._text(doc, "previous", name, pattern=VERSION,
+                           hint="letters, digits, '.' and '-'")
+        if value and value == version:
+            self.problem(name, line, "previous names this very version")
+            return None
+        return value or None
+
+    def _side_file(self, doc: LineDict, field_name: str, name: str) -> tuple[Path | None, str]:
+        file = doc.get(field_name)
+        line = doc.key_lines[field_name]
+        if not isinstance(file, str) or not file.endswith((".yaml", ".yml")) or "/" in file \
+                or "\\" in file or file.startswith("."):
+            self.problem(name, line, f"{field_name}: {file!r} is not a file name in this folder")
+            return None, ""
+        path = self.root / file
+        if not path.is_file():
+            self.problem(name, line, f"{field_name} file {file} does not exist")
+            return None, ""
+        return path, self._name(path)
+
+    def _retention(self, doc: LineDict, name: str) -> tuple[RetentionRow, ...]:
+        if "retention" not in doc:
+            return ()
+        self.row_keys = set()
+        path, file = self._side_file(doc, "retention", name)
+        if path is None:
+            return ()
+        data = self._parse(path)
+        if data is None:
+            return ()
+        self._unknown_fields(data, {"rows"}, file)
+        items = data.get("rows")
+        if not isinstance(items, LineList) or not items:
+            self.problem(file, data.key_lines.get("rows", data.line),
+                         "rows must list at least one retention row")
+            return ()
+        rows = []
+        for item, line in zip(items, items.item_lines, strict=True):
+            if not isinstance(item, LineDict):
+                self.problem(file, line, "a retention row must be a mapping of fields")
+                continue
+            for dup, dup_line in item.duplicate_keys:
+                self.problem(file, dup_line, f"field {dup!r} appears twice")
+            key = self._text(item, "key", file, pattern=ROW_KEY,
+                             hint="lower case letters, digits and _")
+            label = key or f"row at line {item.line}"
+            if key in self.row_keys:
+                self.problem(file, item.key_lines["key"], "duplicate retention row", key)
+            self.row_keys.add(key)
+            self._unknown_fields(item, RETENTION_FIELDS, file, label)
+            rows.append(RetentionRow(
+                key=key,
+                title=self._texts(item, "title", file, label),
+                period=self._texts(item, "period", file, label),
+                years=self._years(item, "years", file, label),
+                years_implantable=self._years(item, "years_implantable", file, label),
+                basis=self._basis(item, file, label, required=True) or "",
+                sources=self._references(item, file, label, field_name="sources"),
+                note=self._texts(item, "note", file, label) if "note" in item else None,
+            ))
+        return tuple(rows)
+
+    def _years(self, doc: LineDict, field_name: str, name: str, key: str) -> int | None:
+        value = doc.get(field_name)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 100:
+            self.problem(name, doc.key_lines[field_name],
+                         f"{field_name} {value!r} must be a whole number of years, 1 to 100", key)
+            return None
+        return value
+
+    def _key_map(self, doc: LineDict, name: str, previous: str | None
+                 ) -> tuple[tuple[KeyMapEntry, ...], str | None]:
+        if "key_map" not in doc:
+            return (), None
+        if previous is None:
+            self.problem(name, doc.key_lines["key_map"],
+                         "key_map needs previous: name the version whose keys it maps")
+        path, file = self._side_file(doc, "key_map", name)
+        if path is None:
+            return (), None
+        data = self._parse(path)
+        if data is None:
+            return (), file
+        self._unknown_fields(data, {"keys"}, file)
+        items = data.get("keys")
+        if not isinstance(items, LineList):
+            self.problem(file, data.key_lines.get("keys", data.line),
+                         "keys must list the mapped keys of the previous version")
+            return (), file
+        entries = []
+        for item, line in zip(items, items.item_lines, strict=True):
+            entry = self._map_entry(item, line, file)
+            if entry is not None:
+                entries.append(entry)
+        return tuple(entries), file
+
+    def _map_entry(self, item: Any, line: int, file: str) -> KeyMapEntry | None:
+        if not isinstance(item, LineDict):
+            self.problem(file, line, "a key map entry must be a mapping of fields")
+            return None
+        for dup, dup_line in item.duplicate_keys:
+            self.problem(file, dup_line, f"field {dup!r} appears twice")
+        old = self._text(item, "old", file, pattern=REQUIREMENT_KEY,
+                         hint="a requirement key such as ORG-01")
+        label = old or f"entry at line {item.line}"
+        self._unknown_fields(item, KEY_MAP_FIELDS, file, label)
+        kind = item.get("kind")
+        if kind not in MAP_KINDS:
+            self.problem(file, item.key_lines.get("kind", item.line),
+                         f"kind is missing: use one of {', '.join(MAP_KINDS)}" if kind is None
+                         else f"unknown kind {kind!r}: use one of {', '.join(MAP_KINDS)}", label)
+            return None
+        targets = item.get("to", [])
+        to_line = item.key_lines.get("to", item.line)
+        if isinstance(targets, str):
+            targets = [targets]
+        if not isinstance(targets, list) or not all(
+                isinstance(t, str) and REQUIREMENT_KEY.match(t) for t in targets):
+            self.problem(file, to_line, "to must list requirement keys such as [ORG-01]", label)
+            targets = []
+        targets = tuple(dict.fromkeys(targets))
+        wanted = {"kept": (0, 0), "renamed": (1, 1), "merged": (1, 1), "split": (2, None),
+                  "removed": (0, 0)}[kind]
+        low, high = wanted
+        if len(targets) < low or (high is not None and len(targets) > high):
+            form = {"kept": "no targets (to: is left out)", "removed": "no targets",
+                    "renamed": "exactly one target", "merged": "exactly one target",
+                    "split": "two or more targets"}[kind]
+            self.problem(file, to_line, f"{kind} takes {form}, not {len(targets)}", label)
+        if kind == "renamed" and targets == (old,):
+            self.problem(file, to_line, "renamed to itself: that is kept", label)
+        note = None
+        if "note" in item:
+            note = self._texts(item, "note", file, label)
+        elif kind != "kept":
+            self.problem(file, item.line,
+                         f"note is missing: say in fr, nl and en why the key is {kind}", label)
+        if self.problems and not old:
+            return None
+        return KeyMapEntry(old=old, kind=kind, targets=targets, note=note, line=item.line)
 
     def _version(self, doc: LineDict, name: str) -> str:
         value = doc.get("version")
@@ -259,6 +644,8 @@ class _Reader:
             criticality=self._criticality(doc, name, label),
             applies_to=self._applies_to(doc, name, label),
             period_months=self._period(doc, name, label),
+            basis=self._basis(doc, name, label, required=self.format >= 2),
+            retention=self._row_refs(doc, name, label),
         )
 
     # -- fields ---------------------------------------------------------------------
@@ -308,11 +695,46 @@ class _Reader:
                 texts[lang] = " ".join(text.split()) if field_name == "title" else text.strip()
         return texts
 
-    def _references(self, doc: LineDict, name: str, key: str) -> tuple[str, ...]:
-        value = doc.get("references")
-        line = doc.key_lines.get("references", doc.line)
+    def _basis(self, doc: LineDict, name: str, key: str, *, required: bool) -> str | None:
+        value = doc.get("basis")
+        line = doc.key_lines.get("basis", doc.line)
+        if value is None:
+            if required:
+                self.problem(name, line, "basis is missing: use law, standard or good_practice",
+                             key)
+            return None
+        if value not in BASES:
+            self.problem(name, line,
+                         f"unknown basis {value!r}: use law, standard or good_practice", key)
+            return None
+        return value
+
+    def _row_refs(self, doc: LineDict, name: str, key: str) -> tuple[str, ...]:
+        if "retention" not in doc:
+            return ()
+        value = doc.get("retention")
+        line = doc.key_lines["retention"]
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+            self.problem(name, line, "retention must list rows of the retention table", key)
+            return ()
+        if self.row_keys is None:
+            self.problem(name, line, "retention: the manual has no retention table "
+                         "(retention: in manual.yaml)", key)
+            return ()
+        for row in value:
+            if row not in self.row_keys:
+                self.problem(name, line, f"unknown retention row {row!r}; use one of "
+                             f"{', '.join(sorted(self.row_keys))}", key)
+        return tuple(dict.fromkeys(value))
+
+    def _references(self, doc: LineDict, name: str, key: str,
+                    field_name: str = "references") -> tuple[str, ...]:
+        value = doc.get(field_name)
+        line = doc.key_lines.get(field_name, doc.line)
         if not isinstance(value, LineList) or not value:
-            self.problem(name, line, "references must list at least one legal reference", key)
+            self.problem(name, line, f"{field_name} must list at least one legal reference"
+                         if field_name == "references" else
+                         f"{field_name} must list at least one source", key)
             return ()
         refs = []
         for ref, ref_line in zip(value, value.item_lines, strict=True):

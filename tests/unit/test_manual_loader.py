@@ -5,10 +5,19 @@ from pathlib import Path
 
 import pytest
 
-from compliance.manual.loader import ManualInvalid, load_manual, read_manual
+from compliance.manual.loader import (
+    ManualInvalid,
+    check_key_map,
+    load_manual,
+    load_manuals,
+    read_manual,
+    read_manuals,
+)
 
 DATA = Path(__file__).parent.parent / "data" / "manual-min"
+VERSIONS = Path(__file__).parent.parent / "data" / "manual-versions"
 SHIPPED = Path(__file__).parent.parent.parent / "checklists" / "mdr-cmd"
+HASH_2026_1 = "89a985ef1aa3337cf317d72615fe952fea49939d7857a9ee775fd7c31e28b9bf"
 
 
 @pytest.fixture
@@ -30,7 +39,7 @@ def line_of(path: Path, needle: str, occurrence: int = 1) -> int:
 
 
 def test_the_shipped_manual_is_valid_and_large_enough():
-    manual = load_manual(SHIPPED)
+    manual = load_manual(SHIPPED / "2026.1")
     assert manual.key == "mdr-cmd"
     assert len(manual.chapters) >= 10
     assert len(manual.requirements) >= 80
@@ -180,3 +189,145 @@ def test_load_manual_raises_with_the_problems(copy):
     with pytest.raises(ManualInvalid) as caught:
         load_manual(copy)
     assert len(caught.value.problems) == 1
+
+
+# -- versions and key maps ---------------------------------------------------------------
+
+def test_2026_1_keeps_the_content_hash_databases_hold():
+    """New fields stay out of the hash while unused: re-importing 2026.1 must not fail."""
+    assert load_manual(SHIPPED / "2026.1").content_hash == HASH_2026_1
+    assert load_manual(SHIPPED / "2026.1" / "manual.yaml").content_hash == HASH_2026_1
+
+
+def test_both_shipped_versions_are_valid_oldest_first():
+    manuals = load_manuals(SHIPPED)
+    assert [m.version for m in manuals] == ["2026.1", "2026.2"]
+    assert manuals[1].previous == "2026.1"
+    assert load_manual(SHIPPED).version == "2026.2"  # the parent folder gives the newest
+
+
+def test_the_min_fixture_keeps_its_hash_without_the_new_fields():
+    manual = load_manual(DATA)
+    assert manual.format == 1 and manual.key_map == () and manual.retention == ()
+    assert all(r.basis is None and r.retention == () for r in manual.requirements)
+
+
+def versions(tmp_path) -> Path:
+    target = tmp_path / "versions"
+    shutil.copytree(VERSIONS, target)
+    return target
+
+
+def test_reads_two_versions_and_their_map(tmp_path):
+    old, new = load_manuals(versions(tmp_path))
+    assert (old.version, new.version, new.previous, new.format) == ("1.0", "2.0", "1.0", 2)
+    assert new.maps_to("ORG-02") == ("ORG-01",)
+    assert new.maps_to("MGT-02") == ("MGT-03", "MGT-04")
+    assert new.maps_to("MGT-01") == ("MGT-01",)  # in both versions: kept implicitly
+    assert new.maps_to("NOPE-01") == ()
+    assert [r.key for r in new.retention] == ["statement"]
+    assert new.requirements[0].retention == ("statement",)
+    assert new.release_notes["nl"].startswith("ORG-02")
+    assert new.content_hash != load_manual(VERSIONS / "1.0").content_hash
+
+
+def version_problems(path: Path) -> list[str]:
+    manuals, found = read_manuals(path)
+    assert manuals == []
+    return [str(p) for p in found]
+
+
+def test_unaccounted_old_key(tmp_path):
+    root = versions(tmp_path)
+    edit(root / "2.0" / "key-map.yaml", "  - old: ORG-02\n    kind: merged\n    to: [ORG-01]\n"
+         "    note: {fr: Fusionné., nl: Samengevoegd., en: Merged.}\n", "")
+    assert version_problems(root) == [
+        "versions/2.0/key-map.yaml: ORG-02: unaccounted key: ORG-02 of version 1.0 is neither "
+        "in version 2.0 nor in its key map"]
+
+
+def test_unknown_target_and_unknown_old_key(tmp_path):
+    root = versions(tmp_path)
+    edit(root / "2.0" / "key-map.yaml", "to: [ORG-01]", "to: [ORG-09]")
+    edit(root / "2.0" / "key-map.yaml", "old: MGT-02", "old: MGT-07")
+    found = version_problems(root)
+    line = line_of(root / "2.0" / "key-map.yaml", "old: ORG-02")
+    assert f"versions/2.0/key-map.yaml:{line}: ORG-02: unknown target ORG-09: no such " \
+           "requirement in version 2.0" in found
+    assert any("MGT-07: unknown old key: version 1.0 has no requirement MGT-07" in p
+               for p in found)
+    assert any("MGT-02: unaccounted key" in p for p in found)
+
+
+def test_split_and_merge_forms(tmp_path):
+    root = versions(tmp_path)
+    edit(root / "2.0" / "key-map.yaml", "to: [MGT-03, MGT-04]", "to: [MGT-03]")
+    edit(root / "2.0" / "key-map.yaml", "to: [ORG-01]", "to: [ORG-01, MGT-01]")
+    found = version_problems(root)
+    assert any("MGT-02: split takes two or more targets, not 1" in p for p in found)
+    assert any("ORG-02: merged takes exactly one target, not 2" in p for p in found)
+
+
+def test_a_key_in_both_versions_cannot_be_mapped_away(tmp_path):
+    root = versions(tmp_path)
+    edit(root / "2.0" / "key-map.yaml", "keys:\n", "keys:\n  - old: MGT-01\n    kind: removed\n"
+         "    note: {fr: Retiré., nl: Geschrapt., en: Removed.}\n")
+    found = version_problems(root)
+    assert any("MGT-01: MGT-01 is still a requirement in version 2.0" in p for p in found)
+
+
+def test_a_note_is_required_for_a_non_trivial_entry(tmp_path):
+    root = versions(tmp_path)
+    edit(root / "2.0" / "key-map.yaml",
+         "    note: {fr: Scindé., nl: Opgesplitst., en: Split.}\n", "")
+    found = version_problems(root)
+    assert any("MGT-02: note is missing" in p for p in found), found
+
+
+def test_check_key_map_against_keys_from_elsewhere():
+    new = load_manual(VERSIONS / "2.0")
+    assert check_key_map(new, ["ORG-01", "ORG-02", "MGT-01", "MGT-02"]) == []
+    old_keys = ["ORG-01", "ORG-02", "MGT-01", "MGT-02", "X-05"]
+    found = [str(p) for p in check_key_map(new, old_keys)]
+    assert found == ["2.0/key-map.yaml: X-05: unaccounted key: X-05 of version 1.0 is "
+                     "neither in version 2.0 nor in its key map"]
+
+
+def test_basis_is_required_from_format_2(tmp_path):
+    root = versions(tmp_path)
+    edit(root / "2.0" / "b.yaml", "    basis: standard\n    period_months: 12\n",
+         "    period_months: 12\n")
+    edit(root / "2.0" / "b.yaml", "basis: good_practice", "basis: custom")
+    found = problems(root / "2.0")
+    assert len(found) == 2, found
+    assert any("MGT-01: basis is missing: use law, standard or good_practice" in p for p in found)
+    assert any("MGT-04: unknown basis 'custom'" in p for p in found)
+
+
+def test_unknown_retention_row(tmp_path):
+    root = versions(tmp_path)
+    edit(root / "2.0" / "a.yaml", "retention: [statement]", "retention: [statement, archive]")
+    line = line_of(root / "2.0" / "a.yaml", "retention:")
+    assert problems(root / "2.0") == [
+        f"2.0/a.yaml:{line}: ORG-01: unknown retention row 'archive'; use one of statement"]
+
+
+def test_retention_without_a_table(copy):
+    edit(copy / "a.yaml", "    criticality: minor\n",
+         "    criticality: minor\n    retention: [x]\n")
+    found = problems(copy)
+    assert len(found) == 1 and "the manual has no retention table" in found[0]
+
+
+def test_previous_must_be_in_the_folder(tmp_path):
+    root = versions(tmp_path)
+    edit(root / "2.0" / "manual.yaml", 'previous: "1.0"', 'previous: "0.9"')
+    assert version_problems(root) == [
+        "versions/2.0/manual.yaml: previous version 0.9 is not an older version in this folder"]
+
+
+def test_load_manual_on_a_versions_folder_with_a_bad_map_raises(tmp_path):
+    root = versions(tmp_path)
+    edit(root / "2.0" / "key-map.yaml", "to: [ORG-01]", "to: [ORG-77]")
+    with pytest.raises(ManualInvalid):
+        load_manual(root)
