@@ -141,7 +141,7 @@ def remove_contributor(contributor_id: int):
     person = db.session.get(User, contributor_id) or abort(404)
     if person.member is None or not can_view_member(current_user, person.member):
         abort(404)
-    if not manages(current_user, person.member_id):
+    if not (manages(current_user, person.member_id) or is_staff(current_user)):
         abort(403)
     back = url_for("users.team")
     return finish_post(lambda: services.remove_contributor(person, actor=current_user),

@@ -15,7 +15,7 @@ from compliance.auth.services import check_password_rules, normalize_email, save
 from compliance.errors import DomainError
 from compliance.extensions import db
 from compliance.i18n import LANGUAGES
-from compliance.permissions import manages
+from compliance.permissions import is_staff, manages
 
 if TYPE_CHECKING:
     from compliance.members.models import Member
@@ -111,6 +111,6 @@ def remove_contributor(user: User, *, actor: User) -> None:
     """A manager takes a contributor out of their workshop's team: the account is
     switched off (its history stays)."""
     if user.role != Role.MEMBER_CONTRIBUTOR or user.member_id is None \
-            or not manages(actor, user.member_id):
+            or not (manages(actor, user.member_id) or is_staff(actor)):
         raise DomainError(_l("You may only remove contributors of your own workshop."))
     set_active(user, False, actor=actor)
