@@ -66,7 +66,7 @@ def test_users_create_e_mails_the_invitation_with_smtp(app, runner, smtp_server)
     [(to, message)] = smtp_server.messages
     assert to == ["an@gent.example"]
     assert "/users/invitation/" in message.get_body(("plain",)).get_content()
-    assert message["Subject"] == "Je bent uitgenodigd voor MDR-conformiteit"
+    assert message["Subject"] == "U bent uitgenodigd voor MDR-conformiteit"
 
 
 def test_errors_exit_non_zero_with_one_line(runner):
