@@ -28,7 +28,7 @@ from typing import Any
 from flask import current_app, render_template
 from flask_babel import force_locale
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 log = logging.getLogger(__name__)
 
@@ -183,9 +183,12 @@ def _deliver_pending(session: Session) -> None:
             on_sent()
 
 
-@event.listens_for(Session, "after_rollback")
-def _drop_pending(session: Session) -> None:
-    session.info.pop(_PENDING, None)
+@event.listens_for(Session, "after_transaction_end")
+def _drop_pending(session: Session, transaction: SessionTransaction) -> None:
+    """The outermost transaction ended without a commit (a commit took them already):
+    nothing queued on it leaves. A savepoint rolled back inside it drops nothing."""
+    if transaction.parent is None:
+        session.info.pop(_PENDING, None)
 
 
 def send_in_background(messages: list[Message]) -> threading.Thread:

@@ -5,9 +5,6 @@ are ``compliance.auth.resets``."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import TYPE_CHECKING
-
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, text
 
@@ -19,17 +16,14 @@ from compliance.auth.passwords import (
     needs_rehash,
     verify_password,
 )
-from compliance.auth.throttle import LoginThrottled, retry_minutes
+from compliance.auth.throttle import WINDOW, LoginThrottled, retry_minutes
 from compliance.db import utcnow
 from compliance.errors import DomainError, KeptRefusal
 from compliance.extensions import db
 from compliance.i18n import LANGUAGES
 from compliance.revisions import flush_or_conflict
 
-if TYPE_CHECKING:
-    from collections.abc import Callable
-
-THROTTLE_WINDOW = timedelta(minutes=15)
+THROTTLE_WINDOW = WINDOW
 MAX_FAILURES_PER_EMAIL = 5
 MAX_FAILURES_PER_CLIENT = 20
 
@@ -137,18 +131,14 @@ def set_language(user: User, language: str) -> None:
     user.locale = language
 
 
-def saved_by_text(record: User) -> Callable[[], str]:
-    """The conflict message of a person's record: who saved it first, and when."""
+def saved_first_text(user: User) -> str:
+    """The conflict message of an account: who saved it first, and when."""
     from flask_babel import format_datetime
 
-    def message() -> str:
-        db.session.refresh(record)
-        who = record.updated_by.name if record.updated_by else "?"
-        when = format_datetime(record.updated_at, "short") if record.updated_at else ""
-        return str(_l("%(name)s saved this account meanwhile (%(when)s). Nothing was "
-                      "changed: your input is kept below; check it and save again.",
-                      name=who, when=when))
-    return message
+    who = user.updated_by.name if user.updated_by else "?"
+    when = format_datetime(user.updated_at, "short") if user.updated_at else ""
+    return str(_l("%(name)s saved this account meanwhile (%(when)s). Nothing was changed: "
+                  "your input is kept below; check it and save again.", name=who, when=when))
 
 
 def save_profile(user: User, changes: dict[str, object], *, revision: int,
@@ -158,7 +148,7 @@ def save_profile(user: User, changes: dict[str, object], *, revision: int,
     from compliance.errors import Conflict
 
     if (revision or 0) != user.revision:
-        raise Conflict(saved_by_text(user)())
+        raise Conflict(saved_first_text(user))
     before = user.snapshot()
     for name, value in changes.items():
         setattr(user, name, value)

@@ -3,6 +3,7 @@ changes or resets their password, or is switched off; their lifetime is a settin
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
@@ -89,3 +90,16 @@ def test_the_session_lifetime_is_a_setting(tmp_path, database_url, people):
     expires = parsedate_to_datetime(cookie.split("Expires=")[1].split(";")[0])
     left = expires - datetime.now(UTC)
     assert timedelta(hours=1, minutes=58) < left <= timedelta(hours=2)
+
+
+def test_a_new_calendar_address_is_shown_in_the_answer_and_never_in_the_cookie(app, client,
+                                                                               people):
+    login(client, people["manager"])
+    response = post(client, "/account/calendar")
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    url = re.search(r'class="calendar-url">([^<]+)<', response.get_data(as_text=True)).group(1)
+    token = url.rsplit("/", 1)[1].removesuffix(".ics")
+    serializer = app.session_interface.get_signing_serializer(app)
+    cookie = serializer.loads(client.get_cookie("session").value)
+    assert token not in str(cookie) and "calendar" not in str(cookie)
+    assert "calendar-url" not in client.get("/account").get_data(as_text=True)
