@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from compliance.auth.models import User
 from compliance.extensions import db
-from tests.conftest import login, make_app, post
+from tests.conftest import login, post
 
 
 def copy_of(app, client):
@@ -74,15 +74,9 @@ def test_a_cookie_of_the_old_kind_is_not_accepted(app, client, people):
     assert client.get("/users/").status_code == 302
 
 
-def test_the_session_lifetime_is_a_setting(tmp_path, database_url, people):
-    app = make_app(tmp_path, database_url)
+def test_the_session_lifetime_is_a_setting(app, app_with, people):
     assert app.config["PERMANENT_SESSION_LIFETIME"] == timedelta(hours=12)
-    from compliance import create_app
-    from tests.conftest import FAST_ARGON2, test_environ
-
-    short = create_app({"TESTING": True, "ARGON2_PARAMETERS": FAST_ARGON2},
-                       environ={**test_environ(tmp_path, database_url),
-                                "SESSION_LIFETIME_HOURS": "2"})
+    short = app_with(SESSION_LIFETIME_HOURS="2")
     assert short.config["PERMANENT_SESSION_LIFETIME"] == timedelta(hours=2)
     client = short.test_client()
     response = login(client, people["manager"])

@@ -14,8 +14,7 @@ from compliance.audit import AuditEvent
 from compliance.auth import services as auth_services
 from compliance.auth.models import LoginFailure, User
 from compliance.extensions import db
-from tests import conftest
-from tests.conftest import FAST_ARGON2, csrf_token, login, post
+from tests.conftest import csrf_token, login, post
 
 WRONG = "wrong password!"
 
@@ -73,12 +72,8 @@ def test_forwarded_for_headers_are_ignored_without_trusted_proxies(app, people):
         assert set(db.session.scalars(select(LoginFailure.remote_addr))) == {"198.51.100.7"}
 
 
-def test_behind_a_trusted_proxy_each_client_counts_for_itself(tmp_path, database_url, people):
-    from compliance import create_app
-
-    proxied = create_app({"TESTING": True, "ARGON2_PARAMETERS": FAST_ARGON2},
-                         environ={**conftest.test_environ(tmp_path, database_url),
-                                  "TRUSTED_PROXIES": "1"})
+def test_behind_a_trusted_proxy_each_client_counts_for_itself(app_with, people):
+    proxied = app_with(TRUSTED_PROXIES="1")
     for n in range(auth_services.MAX_FAILURES_PER_CLIENT):
         attacker = from_address(proxied, "127.0.0.1", X_FORWARDED_FOR="198.51.100.7")
         login(attacker, f"guess{n}@a.example", WRONG)
