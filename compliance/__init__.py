@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -80,8 +81,13 @@ def _init_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        return user if user is not None and user.active else None
+        """The cookie's user, if its session generation is still the account's: logging
+        out, a new password or a switched-off account end every session at once."""
+        number, _, generation = user_id.partition(":")
+        user = db.session.get(User, int(number)) if number.isdigit() and generation else None
+        if user is None or not user.active:
+            return None
+        return user if hmac.compare_digest(user.session_token, generation) else None
 
 
 def _sqlite_pragmas(connection, record) -> None:  # noqa: ANN001
@@ -97,6 +103,7 @@ def _sqlite_pragmas(connection, record) -> None:  # noqa: ANN001
 def _register_blueprints(app: Flask) -> None:
     import compliance.actions.views
     import compliance.assessments.views
+    import compliance.auth.reset_views
     import compliance.auth.views
     import compliance.campaigns.views
     import compliance.dashboard.views
@@ -104,9 +111,11 @@ def _register_blueprints(app: Flask) -> None:
     import compliance.home.views
     import compliance.manual.views
     import compliance.members.views
+    import compliance.notifications.views
     import compliance.reminders.views
     import compliance.reports.views
     import compliance.reviews.views
+    import compliance.users.invitation_views
     import compliance.users.views  # noqa: F401  the views attach their routes
     from compliance.actions import bp as actions_bp
     from compliance.assessments import bp as assessments_bp
@@ -118,6 +127,7 @@ def _register_blueprints(app: Flask) -> None:
     from compliance.home import bp as home_bp
     from compliance.manual import bp as manual_bp
     from compliance.members import bp as members_bp
+    from compliance.notifications import bp as notifications_bp
     from compliance.reminders import bp as reminders_bp
     from compliance.reports import bp as reports_bp
     from compliance.reviews import bp as reviews_bp
@@ -125,7 +135,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (auth_bp, home_bp, manual_bp, members_bp, users_bp, campaigns_bp,
                       assessments_bp, evidence_bp, reviews_bp, actions_bp, dashboard_bp,
-                      reminders_bp, reports_bp):
+                      reminders_bp, notifications_bp, reports_bp):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
 
@@ -133,6 +143,7 @@ def _register_blueprints(app: Flask) -> None:
 def _connect_listeners() -> None:
     """Higher features react to lower ones through signals (compliance.signals)."""
     import compliance.assessments.listeners
+    import compliance.notifications.listeners
     import compliance.reviews.listeners  # noqa: F401
 
 

@@ -47,6 +47,7 @@ def load_settings(environ: Mapping[str, str], instance_path: Path) -> dict[str, 
     }
     settings.update(_smtp(environ))
     settings.update(_reminders(environ))
+    settings.update(_accounts(environ))
     settings["SCORING_POLICY"] = _scoring(environ)
     return settings
 
@@ -139,6 +140,18 @@ def _reminders(environ: Mapping[str, str]) -> dict[str, object]:
         "REMINDER_DAYS_BEFORE": days_before,
         "REMINDER_OVERDUE_EVERY": _int(environ, "REMINDER_OVERDUE_EVERY", 7, 1, 90),
         "REVIEW_DAYS": _int(environ, "REVIEW_DAYS", 14, 1, 365),
+    }
+
+
+def _accounts(environ: Mapping[str, str]) -> dict[str, object]:
+    """Sessions and e-mailed links (invitations, password resets)."""
+    from datetime import timedelta
+
+    return {
+        "PERMANENT_SESSION_LIFETIME": timedelta(
+            hours=_int(environ, "SESSION_LIFETIME_HOURS", 12, 1, 24 * 31)),
+        "INVITATION_HOURS": _int(environ, "INVITATION_HOURS", 72, 1, 24 * 31),
+        "RESET_HOURS": _int(environ, "RESET_HOURS", 2, 1, 72),
     }
 
 

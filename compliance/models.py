@@ -3,15 +3,18 @@
 from compliance.actions.models import ActionEvidence, CorrectiveAction
 from compliance.assessments.models import Answer, AnswerEvidence, Assessment
 from compliance.audit import AuditEvent, AuditHead
-from compliance.auth.models import LoginFailure, User
+from compliance.auth.models import LoginFailure, PasswordReset, ResetRequest, User
 from compliance.campaigns.models import Campaign
 from compliance.evidence.models import Evidence
 from compliance.manual.models import Chapter, ManualVersion, Requirement
 from compliance.members.models import ConsultantAssignment, Member
+from compliance.notifications.models import NotificationOptOut, SentNotification
 from compliance.reminders.models import Notice, RecurringDuty, SentReminder
 from compliance.reviews.models import AssessmentScore, PreAudit, RequirementVerdict
+from compliance.users.models import Invitation
 
 __all__ = [
+    "Invitation", "NotificationOptOut", "PasswordReset", "ResetRequest", "SentNotification",
     "Notice", "RecurringDuty", "SentReminder",
     "ActionEvidence", "AssessmentScore", "CorrectiveAction", "PreAudit", "RequirementVerdict",
     "Answer", "AnswerEvidence", "Assessment", "AuditEvent", "AuditHead", "Campaign", "Chapter",

@@ -35,3 +35,6 @@ assessment_panels = _signals.signal("assessment-panels")
 #: sender: the Campaign; kwargs: user, panels. The campaign's page shows what the
 #: features above campaigns add (the members' assessments and their progress).
 campaign_panels = _signals.signal("campaign-panels")
+
+#: sender: the Invitation; kwargs: user (the account just made). The invitee accepted.
+invitation_accepted = _signals.signal("invitation-accepted")

@@ -40,14 +40,33 @@ def test_members_and_users_create(app, runner):
                                  "--role", "member_manager", "--member", "GENT-1"])
     assert result.exit_code == 0, result.output
     lines = result.output.strip().splitlines()
-    assert lines[0] == "created member_manager boss@gent.example"
-    assert lines[1].startswith("initial password: ") and len(lines[1]) > 30
+    assert lines[0] == "invited member_manager boss@gent.example"
+    assert lines[1].startswith("invitation link (shown once): http://127.0.0.1:5000/users/"
+                               "invitation/") and len(lines[1]) > 80
+    assert "password" not in result.output
     with app.app_context():
         from compliance.extensions import db
+        from compliance.users.models import Invitation
         member = db.session.scalar(select(Member).where(Member.code == "GENT-1"))
         assert member.activities == ["orthoses", "insoles", "employees"]
-        user = db.session.scalar(select(User).where(User.email == "boss@gent.example"))
-        assert user.member_id == member.id
+        invitation = db.session.scalar(select(Invitation))
+        assert invitation.email == "boss@gent.example" and invitation.member_id == member.id
+        assert lines[1].rsplit("/", 1)[1] not in invitation.token_hash  # only its hash is kept
+        assert db.session.scalar(select(User).where(User.email == "boss@gent.example")) is None
+
+
+def test_users_create_e_mails_the_invitation_with_smtp(app, runner, smtp_server):
+    runner.invoke(args=["members", "create", "--code", "gent-1", "--name", "Gent",
+                        "--enterprise-number", "0123456749", "--region", "flanders"])
+    result = runner.invoke(args=["users", "create", "--email", "an@gent.example", "--role",
+                                 "member_manager", "--member", "GENT-1", "--language", "nl"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().splitlines()[1] == "invitation e-mailed to an@gent.example"
+    assert "http" not in result.output  # the link went by e-mail only
+    [(to, message)] = smtp_server.messages
+    assert to == ["an@gent.example"]
+    assert "/users/invitation/" in message.get_body(("plain",)).get_content()
+    assert message["Subject"] == "U bent uitgenodigd voor MDR-conformiteit"
 
 
 def test_errors_exit_non_zero_with_one_line(runner):
@@ -62,8 +81,8 @@ def test_errors_exit_non_zero_with_one_line(runner):
           "NOPE"], "Error: no member with the code NOPE"),
         (["users", "create", "--email", "a@b.example", "--role", "member_manager"],
          "Error: A member manager or contributor must belong to a member."),
-        (["users", "create", "--email", "a@b.example", "--role", "staff", "--password", "short"],
-         "Error: The password must have at least 10 characters."),
+        (["users", "create", "--email", "nobody", "--role", "staff"],
+         "Error: nobody is not an e-mail address."),
     ]
     for args, message in cases:
         result = runner.invoke(args=args)

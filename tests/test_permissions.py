@@ -19,6 +19,7 @@ from compliance.evidence.services import upload_evidence
 from compliance.extensions import db
 from compliance.members.models import Member
 from compliance.reviews.models import PreAudit, RequirementVerdict
+from compliance.users.invitations import invite
 from tests import factories
 from tests.conftest import login, post
 
@@ -51,6 +52,12 @@ KINDS = {
     "reports.index": "login", "reports.generate": "login",
     "reports.self_assessment": "member_read", "reports.pre_audit": "pre_audit_report",
     "reports.sector": "sector",
+    "auth.save_profile": "login", "auth.forgot_password": "public",
+    "auth.reset_password": "secret_url", "users.accept": "secret_url",
+    "users.edit": "staff", "users.invitations_page": "staff", "users.locks": "staff",
+    "users.lift": "staff", "members.edit": "staff", "notifications.settings": "login",
+    "users.team": "manager_page", "users.resend": "team_write", "users.revoke": "team_write",
+    "users.remove_contributor": "team_write",
 }
 STATE_FOR = {"review": "submitted", "staff_reopen": "pre_audited",
              "pre_audit_report": "pre_audited"}
@@ -85,6 +92,13 @@ def world(app, db, people, assessments):
                 "evidence_id": evidence.id, "member_id": assessment.member_id,
                 "member": assessment.member_id, "action_id": action.id,
             }
+        a, b = (db.session.get(Member, values[c]["member_id"]) for c in ("MEM-A", "MEM-B"))
+        for code, member in (("MEM-A", a), ("MEM-B", b)):
+            contributor = factories.user(f"spare@{code.lower()}.example", "member_contributor",
+                                         member=member)
+            invitation, _ = invite(email=f"invited@{code.lower()}.example", name="Invited",
+                                   role="member_contributor", member=member, actor=None)
+            values[code].update(contributor_id=contributor.id, invitation_id=invitation.id)
         for code in values:
             values[code].update(campaign_id=assessments["campaign"],
                                 version_id=assessments["version"], key="ORG",
@@ -117,6 +131,8 @@ def expected(kind, role, own):
         return "ok"
     if kind == "staff":
         return "ok" if staff else 403
+    if kind == "manager_page":
+        return "ok" if role == "manager" else 403
     if kind == "sector":
         return "ok" if role in ("consultant", "staff", "admin") else 403
     sees = staff or own
@@ -130,6 +146,8 @@ def expected(kind, role, own):
         return "ok" if role == "manager" else 403
     if kind in ("review", "reviewer_read", "reviewer_write"):
         return "ok" if role in ("consultant", "staff", "admin") else 403
+    if kind == "team_write":  # a manager's own workshop's team, or staff
+        return "ok" if staff or role == "manager" else 403
     if kind == "staff_reopen":
         return "ok" if staff else 403
     raise AssertionError(kind)

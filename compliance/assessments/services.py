@@ -197,3 +197,35 @@ def _carry_over(answer: Answer, old: Answer, requirement: Requirement, actor: Us
         if not link.evidence.withdrawn:
             answer.evidence_links.append(AnswerEvidence(evidence=link.evidence,
                                                         linked_by_id=getattr(actor, "id", None)))
+
+
+def follow_member_profile(member: Member, *, actor: User | None) -> list[Assessment]:
+    """A member's activities changed: in each of its assessments still open to answers,
+    the requirements that apply follow the new profile. Those that stop applying leave
+    the checklist with their answers kept (taken back in, they come back as they were);
+    those that start applying appear, unanswered unless answered before. A requirement
+    the member took in themselves stays in."""
+    open_ones = db.session.scalars(
+        select(Assessment).where(Assessment.member_id == member.id,
+                                 Assessment.state.in_(ASSESSMENT_FLOW.group("editable")))
+        .options(selectinload(Assessment.answers).selectinload(Answer.requirement))).all()
+    for assessment in open_ones:
+        added, removed = [], []
+        for answer in assessment.answers:
+            applies_now = applies(answer.requirement.applies_to, member.activities)
+            if applies_now == answer.applicable_by_profile:
+                continue
+            answer.applicable_by_profile = applies_now
+            if applies_now and not answer.included:
+                answer.included = True
+                added.append(answer.requirement_key)
+            elif not applies_now and not answer.inclusion_justification:
+                answer.included = False
+                removed.append(answer.requirement_key)
+        if added or removed:
+            db.session.flush()
+            log_event("assessment.profile_followed", assessment, actor=actor,
+                      member_id=member.id, assessment_id=assessment.id,
+                      after={"activities": list(member.activities), "now_apply": added,
+                             "no_longer_apply": removed})
+    return list(open_ones)

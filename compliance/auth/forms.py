@@ -1,7 +1,8 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField, SelectField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms import EmailField, HiddenField, IntegerField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms.widgets import HiddenInput
 
 from compliance.auth.passwords import MIN_LENGTH
 from compliance.forms import select_choices
@@ -14,8 +15,9 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
-class PasswordForm(FlaskForm):
-    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+class NewPasswordForm(FlaskForm):
+    """Choosing a password: through an invitation, a reset link or one's account."""
+
     new_password = PasswordField(
         _l("New password"), validators=[DataRequired(), Length(min=MIN_LENGTH, max=1024)],
         description=_l("At least %(num)d characters.", num=MIN_LENGTH),
@@ -26,6 +28,23 @@ class PasswordForm(FlaskForm):
     )
 
 
+class PasswordForm(NewPasswordForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+
+
 class LanguageForm(FlaskForm):
     locale = SelectField(_l("Language"), choices=select_choices(LANGUAGE_NAMES.items()))
     next = HiddenField()
+
+
+class ProfileForm(FlaskForm):
+    """A person's own name and language, saved with the revision it was loaded at."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    locale = SelectField(_l("Language"), choices=select_choices(LANGUAGE_NAMES.items()))
+    revision = IntegerField(widget=HiddenInput())
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("E-mail address"),
+                       validators=[DataRequired(), Email(), Length(max=254)])

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
-
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
@@ -32,8 +30,3 @@ def verify_password(password_hash: str, password: str) -> bool:
 
 def needs_rehash(password_hash: str) -> bool:
     return _hasher().check_needs_rehash(password_hash)
-
-
-def generate_password() -> str:
-    """A random password to hand over once (16 characters, URL-safe alphabet)."""
-    return secrets.token_urlsafe(12)

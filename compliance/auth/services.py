@@ -1,35 +1,34 @@
-"""Logging in (with throttling of failed attempts) and a person's own settings.
+"""Logging in and out (with throttling of failed attempts) and a person's own settings.
 
-Creating and switching accounts is user administration: ``compliance.users``."""
+Creating and switching accounts is user administration: ``compliance.users``; reset links
+are ``compliance.auth.resets``."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
 
+from compliance.audit import log_event
 from compliance.auth.models import LoginFailure, User
 from compliance.auth.passwords import (
     MIN_LENGTH,
-    generate_password,
     hash_password,
     needs_rehash,
     verify_password,
 )
+from compliance.auth.throttle import WINDOW, LoginThrottled, retry_minutes
 from compliance.db import utcnow
 from compliance.errors import DomainError, KeptRefusal
 from compliance.extensions import db
 from compliance.i18n import LANGUAGES
+from compliance.revisions import flush_or_conflict
 
-THROTTLE_WINDOW = timedelta(minutes=15)
+THROTTLE_WINDOW = WINDOW
 MAX_FAILURES_PER_EMAIL = 5
 MAX_FAILURES_PER_CLIENT = 20
 
-
-class LoginThrottled(DomainError):
-    status = 429
+__all__ = ["LoginRefused", "LoginThrottled", "authenticate", "change_password",
+           "check_password_rules", "log_out", "normalize_email", "save_own_profile"]
 
 
 class LoginRefused(KeptRefusal):
@@ -43,13 +42,18 @@ def normalize_email(email: str) -> str:
 
 
 def authenticate(email: str, password: str, *, remote_addr: str) -> User:
-    """Return the user for these credentials, or raise; failures are recorded."""
+    """Return the user for these credentials, or raise; failures are recorded.
+
+    Attempts on one address are serialised (a transaction lock on PostgreSQL), so the
+    limit holds under simultaneous attempts. Every refusal costs the same argon2 work:
+    an unknown or switched-off account answers no faster than a wrong password."""
     email = normalize_email(email)
+    _serialise_attempts(email)
     _refuse_if_throttled(email, remote_addr)
     user = db.session.scalar(select(User).where(User.email == email))
-    if user is None:
-        verify_password(_DUMMY_HASH.get(), password)  # same work whether or not it exists
-    if user is None or not user.active or not verify_password(user.password_hash, password):
+    known_hash = user.password_hash if user is not None else _DUMMY_HASH.get()
+    matches = verify_password(known_hash, password)
+    if user is None or not user.active or not matches:
         db.session.add(LoginFailure(email=email, remote_addr=remote_addr))
         db.session.flush()
         raise LoginRefused(_l("Wrong e-mail address or password."))
@@ -57,6 +61,14 @@ def authenticate(email: str, password: str, *, remote_addr: str) -> User:
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return user
+
+
+def _serialise_attempts(email: str) -> None:
+    """One attempt at a time per address, until the transaction ends. SQLite serialises
+    writers itself (development only)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 17))"),
+                           {"key": f"login:{email}"})
 
 
 def _refuse_if_throttled(email: str, remote_addr: str) -> None:
@@ -67,10 +79,7 @@ def _refuse_if_throttled(email: str, remote_addr: str) -> None:
     for (count, oldest), limit in ((by_email, MAX_FAILURES_PER_EMAIL),
                                    (by_client, MAX_FAILURES_PER_CLIENT)):
         if count >= limit:
-            minutes = max(1, int((oldest + THROTTLE_WINDOW - utcnow()).total_seconds() // 60) + 1)
-            raise LoginThrottled(ngettext(
-                "Too many failed logins. Try again in %(num)d minute.",
-                "Too many failed logins. Try again in %(num)d minutes.", minutes))
+            raise LoginThrottled(retry_minutes(oldest + THROTTLE_WINDOW))
 
 
 class _DummyHash:
@@ -80,11 +89,18 @@ class _DummyHash:
 
     def get(self) -> str:
         if self.value is None:
-            self.value = hash_password(generate_password())
+            import secrets
+
+            self.value = hash_password(secrets.token_urlsafe(12))
         return self.value
 
 
 _DUMMY_HASH = _DummyHash()
+
+
+def log_out(user: User) -> None:
+    """Ends every session of the person, copied cookies included."""
+    user.end_sessions()
 
 
 def check_password_rules(password: str) -> None:
@@ -93,15 +109,67 @@ def check_password_rules(password: str) -> None:
                              num=MIN_LENGTH))
 
 
-def change_password(user: User, current: str, new: str) -> None:
-    if not verify_password(user.password_hash, current):
-        raise DomainError(_l("The current password is wrong."))
+def set_new_password(user: User, new: str) -> None:
+    """A new password ends every session of the person (the caller logs the current
+    browser in again where it should stay logged in)."""
     check_password_rules(new)
     user.password_hash = hash_password(new)
     user.password_changed_at = utcnow()
+    user.end_sessions()
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    if not verify_password(user.password_hash, current):
+        raise DomainError(_l("The current password is wrong."))
+    set_new_password(user, new)
+    log_event("user.password_changed", user, actor=user, member_id=user.member_id)
 
 
 def set_language(user: User, language: str) -> None:
     if language not in LANGUAGES:
         raise DomainError(_l("Unknown language."))
     user.locale = language
+
+
+def saved_first_text(user: User) -> str:
+    """The conflict message of an account: who saved it first, and when."""
+    from flask_babel import format_datetime
+
+    who = user.updated_by.name if user.updated_by else "?"
+    when = format_datetime(user.updated_at, "short") if user.updated_at else ""
+    return str(_l("%(name)s saved this account meanwhile (%(when)s). Nothing was changed: "
+                  "your input is kept below; check it and save again.", name=who, when=when))
+
+
+def save_profile(user: User, changes: dict[str, object], *, revision: int,
+                 actor: User) -> dict[str, object]:
+    """Apply an edit made from a form loaded at ``revision``; returns the snapshot from
+    before. A save in between (a newer revision) is a conflict naming who saved."""
+    from compliance.errors import Conflict
+
+    if (revision or 0) != user.revision:
+        raise Conflict(saved_first_text(user))
+    before = user.snapshot()
+    for name, value in changes.items():
+        setattr(user, name, value)
+    user.revision = user.revision + 1
+    user.updated_at = utcnow()
+    user.updated_by_id = actor.id
+    flush_or_conflict(_l("Someone else saved this account meanwhile. Nothing was changed: "
+                         "check it and save again."))
+    return before
+
+
+def save_own_profile(user: User, *, name: str, language: str, revision: int) -> None:
+    """A person's own name and language."""
+    name = name.strip()
+    if not name:
+        raise DomainError(_l("Give your name."))
+    if language not in LANGUAGES:
+        raise DomainError(_l("Unknown language."))
+    before = save_profile(user, {"name": name, "locale": language}, revision=revision,
+                          actor=user)
+    log_event("user.profile", user, actor=user, member_id=user.member_id,
+              before={"name": before["name"], "locale": before["locale"]},
+              after={"name": name, "locale": language})
+

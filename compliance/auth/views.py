@@ -1,4 +1,4 @@
-"""Login, logout, and a person's own settings (password, language)."""
+"""Login, logout, and a person's own settings (name, language, password)."""
 
 from __future__ import annotations
 
@@ -6,16 +6,17 @@ from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
 from compliance.auth import bp, services
-from compliance.auth.forms import LanguageForm, LoginForm, PasswordForm
+from compliance.auth.forms import LanguageForm, LoginForm, PasswordForm, ProfileForm
+from compliance.auth.sessions import client_address, me, start_session
 from compliance.form_posts import finish_post, redirect_with
 
 
 def safe_next(target: str | None, default: str) -> str:
-    """Only a path on this site: never an open redirect."""
-    if target:
+    """Only a path on this site: never an open redirect (nor a header split)."""
+    if target and not any(c in target for c in "\r\n\t\0"):
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc and target.startswith("/") \
                 and not target.startswith("//") and "\\" not in target:
@@ -38,27 +39,60 @@ def login():
         return page(status=400 if request.method == "POST" else 200)
 
     def done(user):  # noqa: ANN001
-        login_user(user)
+        start_session(user)
         return redirect(safe_next(form.next.data, url_for("home.index")))
 
     return finish_post(
         lambda: services.authenticate(form.email.data, form.password.data,
-                                      remote_addr=request.remote_addr or "unknown"),
+                                      remote_addr=client_address()),
         done=done, failed=page)
 
 
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    logout_user()
-    flash(_("You are logged out."), "info")
-    return redirect(url_for("auth.login"))
+    """Ends every session of the person, in every browser (copied cookies too)."""
+    def done(_result):  # noqa: ANN001
+        logout_user()
+        session.clear()
+        flash(_("You are logged out."), "info")
+        return redirect(url_for("auth.login"))
+
+    return finish_post(lambda: services.log_out(me()), done=done,
+                       failed=lambda message, status: redirect_with(message, url_for(
+                           "home.index"), "error"))
+
+
+def _profile_form() -> ProfileForm:
+    return ProfileForm(name=current_user.name, locale=current_user.locale or "en",
+                       revision=current_user.revision)
 
 
 @bp.route("/account")
 @login_required
 def account():
-    return _account_page(PasswordForm(), LanguageForm(locale=current_user.locale or ""))
+    return account_page()
+
+
+@bp.route("/account/profile", methods=["POST"])
+@login_required
+def save_profile():
+    form = ProfileForm()
+
+    def page(message: str | None = None, status: int = 400):
+        if message:
+            form.name.errors.append(message)
+        return account_page(profile_form=form, status=status)
+
+    if not form.validate_on_submit():
+        return page()
+    return finish_post(
+        lambda: services.save_own_profile(me(), name=form.name.data,
+                                          language=form.locale.data,
+                                          revision=form.revision.data or 0),
+        done=lambda _result: redirect_with(_("Your name and language are saved."),
+                                           url_for("auth.account")),
+        failed=page)
 
 
 @bp.route("/account/password", methods=["POST"])
@@ -69,23 +103,30 @@ def change_password():
     def page(message: str | None = None, status: int = 400):
         if message:
             form.current_password.errors.append(message)
-        return _account_page(form, LanguageForm(locale=current_user.locale or ""), status)
+        return account_page(password_form=form, status=status)
 
     if not form.validate_on_submit():
         return page()
+
+    def done(_result):  # noqa: ANN001
+        start_session(me())  # this browser stays; every other session ends
+        return redirect_with(_("Your password has been changed. You were logged out "
+                               "everywhere else."), url_for("auth.account"))
+
     return finish_post(
-        lambda: services.change_password(current_user, form.current_password.data,
+        lambda: services.change_password(me(), form.current_password.data,
                                          form.new_password.data),
-        done=lambda _result: redirect_with(_("Your password has been changed."),
-                                           url_for("auth.account")),
-        failed=page)
+        done=done, failed=page)
 
 
-def _account_page(password_form: PasswordForm, language_form: LanguageForm, status: int = 200):
-    # A new calendar address is shown once, right after it was made: only its hash is kept.
-    return render_template("auth/account.html", password_form=password_form,
-                           language_form=language_form,
-                           calendar_url=session.pop("calendar_url", None)), status
+def account_page(*, profile_form: ProfileForm | None = None,
+                 password_form: PasswordForm | None = None, status: int = 200,
+                 calendar_url: str | None = None):
+    """The account page; ``calendar_url`` is a new calendar address, shown once in the
+    answer to the post that made it (only its hash is kept)."""
+    return render_template("auth/account.html", profile_form=profile_form or _profile_form(),
+                           password_form=password_form or PasswordForm(),
+                           calendar_url=calendar_url), status
 
 
 @bp.route("/language", methods=["POST"])
@@ -102,3 +143,4 @@ def set_language():
     return finish_post(lambda: services.set_language(current_user, form.locale.data),
                        done=lambda _result: redirect(target),
                        failed=lambda message, status: redirect_with(message, target, "error"))
+

@@ -1,17 +1,15 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField
+from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
+from wtforms.widgets import HiddenInput
 
 from compliance.forms import CheckboxesField, select_choices
 from compliance.members.models import REGION_LABELS
 from compliance.profile import ACTIVITY_LABELS
 
 
-class MemberForm(FlaskForm):
-    code = StringField(_l("Short code"), validators=[DataRequired(), Length(max=20)],
-                       description=_l(
-                           "2 to 20 capital letters, digits or dashes, e.g. ORTHO-GENT."))
+class MemberProfileForm(FlaskForm):
     name = StringField(_l("Workshop name"), validators=[DataRequired(), Length(max=200)])
     enterprise_number = StringField(
         _l("Enterprise number"), validators=[DataRequired(), Length(max=20)],
@@ -26,6 +24,19 @@ class MemberForm(FlaskForm):
     )
 
 
+class MemberForm(MemberProfileForm):
+    code = StringField(_l("Short code"), validators=[DataRequired(), Length(max=20)],
+                       description=_l(
+                           "2 to 20 capital letters, digits or dashes, e.g. ORTHO-GENT."))
+
+
+class MemberEditForm(MemberProfileForm):
+    """Staff edit a member's profile; saved with the revision it was loaded at."""
+
+    revision = IntegerField(widget=HiddenInput())
+
+
 class AssignmentForm(FlaskForm):
-    consultants = CheckboxesField(_l("Consultants assigned"), coerce=int,
+    consultants = CheckboxesField(_l("Consultants assigned"),
+                                  coerce=int,
                                   description=_l("They see and review this member only."))

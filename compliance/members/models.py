@@ -41,8 +41,19 @@ class Member(CreatedAtMixin, db.Model):
     enterprise_number: Mapped[str] = mapped_column(String(12), unique=True)
     region: Mapped[str] = mapped_column(String(10))
     activities: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Bumped by each edit from the staff's form; every update of the row checks it.
+    revision: Mapped[int] = mapped_column(default=1, server_default="1")
+    updated_at: Mapped[datetime | None]
+    # Who saved last; no foreign key, which would make members and accounts depend on
+    # each other (accounts are never deleted).
+    updated_by_id: Mapped[int | None]
 
-    users: Mapped[list[User]] = relationship(back_populates="member", order_by="User.email")
+    __mapper_args__ = {"version_id_col": revision, "version_id_generator": False}
+
+    users: Mapped[list[User]] = relationship(back_populates="member", order_by="User.email",
+                                             foreign_keys="User.member_id")
+    updated_by: Mapped[User | None] = relationship(
+        primaryjoin="foreign(Member.updated_by_id) == User.id", viewonly=True)
     consultants: Mapped[list[User]] = relationship(
         secondary="consultant_assignment", back_populates="assigned_members",
         order_by="User.email", viewonly=True,
@@ -50,6 +61,10 @@ class Member(CreatedAtMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Member {self.code}>"
+
+    def snapshot(self) -> dict[str, object]:
+        return {"name": self.name, "enterprise_number": self.enterprise_number,
+                "region": self.region, "activities": list(self.activities)}
 
 
 class ConsultantAssignment(db.Model):

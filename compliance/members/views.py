@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, render_template, url_for
+from flask import abort, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -12,7 +12,7 @@ from compliance.extensions import db
 from compliance.form_posts import finish_post, redirect_with
 from compliance.forms import select_choices
 from compliance.members import bp, queries, services
-from compliance.members.forms import AssignmentForm, MemberForm
+from compliance.members.forms import AssignmentForm, MemberEditForm, MemberForm
 from compliance.members.models import Member
 from compliance.permissions import staff_required
 
@@ -69,4 +69,29 @@ def show(member_id: int):
         done=lambda _result: redirect_with(
             _("Consultants of %(code)s saved.", code=member.code),
             url_for("members.show", member_id=member.id)),
+        failed=page)
+
+
+@bp.route("/<int:member_id>/edit", methods=["GET", "POST"])
+@staff_required
+def edit(member_id: int):
+    """Name, enterprise number, region and activities; an open assessment follows the
+    activities (the requirements that apply are recomputed)."""
+    member = db.session.get(Member, member_id) or abort(404)
+    form = MemberEditForm(obj=member if request.method == "GET" else None)
+
+    def page(message: str | None = None, status: int = 200):
+        if message:
+            flash(message, "error")
+        return render_template("members/edit.html", member=member, form=form), status
+
+    if not form.validate_on_submit():
+        return page(status=400 if form.is_submitted() else 200)
+    return finish_post(
+        lambda: services.update_member(
+            member, name=form.name.data, enterprise_number=form.enterprise_number.data,
+            region=form.region.data, activities=form.activities.data,
+            revision=form.revision.data or 0, actor=current_user),
+        done=lambda _result: redirect_with(_("Member %(code)s saved.", code=member.code),
+                                           url_for("members.show", member_id=member.id)),
         failed=page)

@@ -24,8 +24,8 @@ from compliance.db import utcnow
 from compliance.extensions import db
 from compliance.i18n import DEFAULT_LANGUAGE
 from compliance.links import absolute_url
+from compliance.mail import Mailer, MailServerDown
 from compliance.reminders.deadlines import Deadline, collect_deadlines
-from compliance.reminders.mail import Mailer, MailServerDown
 from compliance.reminders.models import Notice, SentReminder
 from compliance.reminders.policy import ReminderPolicy, current_step
 

@@ -12,7 +12,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_babel import force_locale
@@ -22,6 +21,7 @@ from sqlalchemy import select
 
 from compliance import clock
 from compliance.auth.models import User
+from compliance.auth.views import account_page
 from compliance.errors import DomainError
 from compliance.extensions import db
 from compliance.form_posts import finish_post, redirect_with
@@ -76,10 +76,13 @@ def renew_calendar():
     """A new secret URL; the old one stops working at once."""
 
     def done(token: str):
-        session["calendar_url"] = current_app.config["BASE_URL"] + url_for(
-            "reminders.calendar", token=token)
-        return redirect_with(_("Your calendar link was renewed; the previous link no longer "
-                               "works."), url_for("auth.account"))
+        # Shown once, in this answer: the address passes through no cookie, and only its
+        # hash is kept.
+        flash(_("Your calendar link was renewed; the previous link no longer works."),
+              "success")
+        page, status = account_page(calendar_url=current_app.config["BASE_URL"] + url_for(
+            "reminders.calendar", token=token))
+        return page, status, {"Cache-Control": "no-store"}
 
     return finish_post(lambda: reminder_settings.renew_calendar_token(current_user),
                        done=done, failed=_back_to_account)

@@ -9,9 +9,10 @@ from compliance.auth.models import Role
 from compliance.errors import DomainError
 from compliance.extensions import db
 from compliance.i18n import LANGUAGES
+from compliance.mail import send, smtp_configured
 from compliance.members.cli import split_flags
 from compliance.members.queries import member_by_code
-from compliance.users import queries, services
+from compliance.users import invitations, queries
 
 users_cli = AppGroup("users", help="User accounts.")
 
@@ -23,11 +24,10 @@ users_cli = AppGroup("users", help="User accounts.")
 @click.option("--name", default="", help="Full name (defaults to the e-mail address).")
 @click.option("--language", type=click.Choice(LANGUAGES), default=None)
 @click.option("--assign", multiple=True, help="Member codes a consultant is assigned to.")
-@click.option("--password", envvar="COMPLIANCE_NEW_PASSWORD", default=None,
-              help="Initial password (or COMPLIANCE_NEW_PASSWORD); generated when absent.")
 def create(email: str, role: str, member_code: str | None, name: str, language: str | None,
-           assign: tuple[str, ...], password: str | None) -> None:
-    """Create a user account and print its initial password once."""
+           assign: tuple[str, ...]) -> None:
+    """Invite someone: they choose their own password through the link. The link goes by
+    e-mail; without SMTP_HOST it is printed here, once."""
     member = None
     if member_code:
         member = member_by_code(member_code)
@@ -40,16 +40,22 @@ def create(email: str, role: str, member_code: str | None, name: str, language: 
             raise click.ClickException(f"no member with the code {code}")
         assigned.append(found)
     try:
-        user, initial = services.create_user(email=email, name=name, role=role, member=member,
-                                             password=password, locale=language,
-                                             assigned_members=assigned)
+        invitation, token = invitations.invite(email=email, name=name, role=role,
+                                               member=member, locale=language,
+                                               assigned=assigned, actor=None)
     except DomainError as exc:
         db.session.rollback()
         raise click.ClickException(str(exc.message)) from None
     db.session.commit()
-    click.echo(f"created {user.role} {user.email}")
-    if not password:
-        click.echo(f"initial password: {initial}")
+    click.echo(f"invited {invitation.role} {invitation.email}")
+    if not smtp_configured():
+        click.echo(f"invitation link (shown once): {invitations.invitation_url(token)}")
+        return
+    failure = send([invitations.invitation_message(invitation, token)])
+    if failure:
+        raise click.ClickException(f"the invitation is saved but the e-mail was not sent: "
+                                   f"{failure}")
+    click.echo(f"invitation e-mailed to {invitation.email}")
 
 
 @users_cli.command("list")

@@ -1,5 +1,7 @@
 """Staff list and create members and users; other roles cannot."""
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -51,7 +53,7 @@ def test_duplicate_member_code_is_refused(app, client, people):
     assert "A member with the code MEM-A already exists." in response.get_data(as_text=True)
 
 
-def test_staff_create_a_consultant_assigned_to_a_member(app, client, people):
+def test_staff_invite_a_consultant_assigned_to_a_member(app, client, people, smtp_server):
     login(client, people["staff"])
     with app.app_context():
         from compliance.extensions import db
@@ -60,8 +62,18 @@ def test_staff_create_a_consultant_assigned_to_a_member(app, client, people):
                                            "role": "consultant", "member": "",
                                            "assigned": [str(member_id)], "locale": "nl"})
     assert response.status_code == 302
-    flashed = client.get("/users/").get_data(as_text=True)
-    assert "new.consultant@x.example" in flashed and "with the password" in flashed
+    flashed = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "An invitation was sent to new.consultant@x.example" in flashed
+    assert "password" not in flashed.split("<main")[1].lower()  # no password is ever shown
+    [(to, message)] = smtp_server.messages
+    assert to == ["new.consultant@x.example"] and message["Content-Language"] == "nl"
+    link = re.search(r"http://\S+/users/invitation/\S+", message.get_body(("plain",))
+                     .get_content()).group(0)
+    post(client, "/logout")
+    path = link.split("5000", 1)[1]
+    accepted = post(client, path, {"name": "Nina", "new_password": "nina's own secret",
+                                   "confirm": "nina's own secret"})
+    assert accepted.status_code == 302
     with app.app_context():
         from compliance.extensions import db
         user = db.session.scalar(select(User).where(User.email == "new.consultant@x.example"))

@@ -264,7 +264,7 @@ def test_a_refused_digest_is_not_marked_and_goes_with_the_next_pass(app, runner,
 
 def test_an_unexpected_failure_while_sending_marks_nothing(app, runner, monkeypatch, due,
                                                            smtp_server):
-    from compliance.reminders.mail import Mailer
+    from compliance.mail import Mailer
 
     def explode(self, messages):
         raise RuntimeError("the process died while sending")

@@ -18,7 +18,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "compliance"
 #: Lowest first. The kernel's modules may import each other (without cycles).
 LAYERS: list[tuple[str, ...]] = [
     ("db", "extensions", "config", "clock", "signals", "i18n", "profile", "forms", "links",
-     "panels", "scoring", "errors", "audit", "revisions", "workflow", "form_posts"),
+     "panels", "scoring", "errors", "audit", "revisions", "workflow", "form_posts", "mail"),
     ("manual",),
     ("auth",),
     ("permissions",),
@@ -30,6 +30,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("actions",),
     ("reviews",),
     ("reminders",),
+    ("notifications",),
     ("dashboard",),
     ("reports",),
     ("home",),
