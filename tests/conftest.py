@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 from sqlalchemy import text
 
 from compliance import create_app
@@ -15,6 +16,10 @@ from compliance.extensions import db as _db
 from tests import factories
 
 DATA = Path(__file__).parent / "data"
+# Property tests check what is generated, not how fast: a busy machine must not fail them.
+settings.register_profile("project", deadline=None,
+                         suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("project")
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 FAST_ARGON2 = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
 
