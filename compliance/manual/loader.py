@@ -41,7 +41,8 @@ from compliance.profile import ACTIVITY_FLAGS, ALL
 __all__ = [
     "BASES", "CRITICALITIES", "LANGUAGES", "MAP_KINDS", "ChapterData", "KeyMapEntry",
     "ManualData", "ManualInvalid", "Problem", "RequirementData", "RetentionRow", "Texts",
-    "check_key_map", "load_manual", "load_manuals", "read_manual", "read_manuals",
+    "check_key_map", "is_versions_folder", "load_manual", "load_manuals", "read_manual",
+    "read_manuals", "read_versions", "version_order",
 ]
 
 FORMATS = (1, 2)
@@ -72,7 +73,7 @@ def read_manual(path: str | Path) -> tuple[ManualData | None, list[Problem]]:
     checking every version and key map in it.
     """
     path = Path(path)
-    if _is_versions_folder(path):
+    if is_versions_folder(path):
         manuals, problems = read_manuals(path)
         return (manuals[-1] if manuals and not problems else None), problems
     reader = _Reader(path)
@@ -80,6 +81,15 @@ def read_manual(path: str | Path) -> tuple[ManualData | None, list[Problem]]:
     if manual is not None and not reader.problems:
         reader.problems.extend(check_key_map(manual))
     return (None if reader.problems else manual), reader.problems
+
+
+def read_versions(path: str | Path) -> tuple[list[ManualData], list[Problem]]:
+    """Every version of a folder of versions (``read_manuals``), or the one version at
+    ``path`` (``read_manual``) as a list of one."""
+    if is_versions_folder(Path(path)):
+        return read_manuals(path)
+    manual, problems = read_manual(path)
+    return ([manual] if manual is not None and not problems else []), problems
 
 
 def load_manuals(path: str | Path) -> list[ManualData]:
@@ -96,13 +106,13 @@ def read_manuals(path: str | Path) -> tuple[list[ManualData], list[Problem]]:
     must be in the same folder. With any problem the list is empty.
     """
     root = Path(path)
-    if not _is_versions_folder(root):
+    if not is_versions_folder(root):
         return [], [Problem(str(root), None,
                             "no manual versions here: expected subfolders with " + MANIFEST)]
     problems: list[Problem] = []
     manuals: list[ManualData] = []
     for folder in sorted((p for p in root.iterdir() if (p / MANIFEST).is_file()),
-                         key=lambda p: _version_order(p.name)):
+                         key=lambda p: version_order(p.name)):
         reader = _Reader(folder, names_from=root)
         manual = reader.read()
         problems.extend(reader.problems)
@@ -110,7 +120,7 @@ def read_manuals(path: str | Path) -> tuple[list[ManualData], list[Problem]]:
             manuals.append(manual)
     if problems:
         return [], problems
-    manuals.sort(key=lambda m: _version_order(m.version))
+    manuals.sort(key=lambda m: version_order(m.version))
     by_version: dict[str, ManualData] = {}
     for manual in manuals:
         where = f"{_folder_name(root, manual)}/{MANIFEST}"
@@ -132,12 +142,13 @@ def read_manuals(path: str | Path) -> tuple[list[ManualData], list[Problem]]:
     return ([] if problems else manuals), problems
 
 
-def _is_versions_folder(path: Path) -> bool:
+def is_versions_folder(path: Path) -> bool:
     return path.is_dir() and not (path / MANIFEST).exists() and any(
         (child / MANIFEST).is_file() for child in path.iterdir() if child.is_dir())
 
 
-def _version_order(version: str) -> tuple:
+def version_order(version: str) -> tuple:
+    """Sorts versions as people read them: 2026.2 before 2026.10."""
     return tuple((0, int(part), "") if part.isdigit() else (1, 0, part)
                  for part in re.split(r"[.\-]", version))
 
