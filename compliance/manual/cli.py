@@ -23,20 +23,21 @@ BASIS_WORDS = (("law", "law"), ("standard", "standard"), ("good_practice", "good
 
 
 def counts_text(requirements: int, major: int, basis: Counter) -> str:
-    """"140 requirements (83 major, 57 minor; law 82, standard 53, good practice 5)"."""
-    text = f"{requirements} requirements ({major} major, {requirements - major} minor"
+    """"83 major, 57 minor; law 82, standard 53, good practice 5"."""
+    text = f"{major} major, {requirements - major} minor"
     if basis:
         text += "; " + ", ".join(f"{word} {basis.get(code, 0)}" for code, word in BASIS_WORDS)
-    return text + ")"
+    return text
 
 
 def _summary(manual: ManualData) -> str:
     requirements = manual.requirements
     basis = Counter(r.basis for r in requirements if r.basis)
     text = (f"{manual.key} {manual.version}: {len(manual.chapters)} chapters, "
+            f"{len(requirements)} requirements, "
+            f"{sum(len(r.references) for r in requirements)} references; "
             + counts_text(len(requirements), sum(r.criticality == "major" for r in requirements),
-                          basis)
-            + f", {sum(len(r.references) for r in requirements)} references")
+                          basis))
     if manual.previous:
         text += f"; follows {manual.previous}, key map of {len(manual.key_map)} entries"
     return text
@@ -101,6 +102,6 @@ def list_() -> None:
         stats = queries.version_stats(version)
         follows = f"\tfollows {version.previous_version}" if version.previous_version else ""
         click.echo(f"{version.manual_key}\t{version.version}\t{version.published or '-'}\t"
-                   f"{stats['chapters']} chapters\t"
+                   f"{stats['chapters']} chapters\t{stats['requirements']} requirements\t"
                    f"{counts_text(stats['requirements'], stats['major'], stats['basis'])}"
                    f"{follows}\timported {version.created_at:%Y-%m-%d %H:%M}")

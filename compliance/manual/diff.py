@@ -4,11 +4,14 @@ compared. Pure: no Flask, no database; takes plain values, returns dataclasses."
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 TEXTS = ("title", "guidance", "evidence")
+#: a word or a run of punctuation, each with the space after it
+TOKEN = re.compile(r"\w+\s*|[^\w\s]+\s*")
 
 
 @dataclass(frozen=True)
@@ -47,19 +50,26 @@ class Comparison:
 
 def word_diff(old: str, new: str) -> tuple[Segment, ...]:
     """The words of ``old`` and ``new`` as runs kept, removed and added, in reading order
-    (a replaced run is shown removed, then added)."""
-    before, after = old.split(), new.split()
+    (a replaced run is shown removed, then added). Punctuation counts as a word of its
+    own, so "qualified" and "qualified," differ by the comma only; the segments joined
+    give the texts back (with their spaces made single)."""
+    before, after = _tokens(old), _tokens(new)
     segments: list[Segment] = []
-    matcher = SequenceMatcher(None, before, after, autojunk=False)
+    matcher = SequenceMatcher(None, [t.rstrip() for t in before], [t.rstrip() for t in after],
+                              autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
-            segments.append(Segment("same", " ".join(before[i1:i2])))
+            segments.append(Segment("same", "".join(after[j1:j2])))
             continue
         if i2 > i1:
-            segments.append(Segment("removed", " ".join(before[i1:i2])))
+            segments.append(Segment("removed", "".join(before[i1:i2])))
         if j2 > j1:
-            segments.append(Segment("added", " ".join(after[j1:j2])))
+            segments.append(Segment("added", "".join(after[j1:j2])))
     return tuple(segments)
+
+
+def _tokens(text: str) -> list[str]:
+    return TOKEN.findall(" ".join(text.split()))
 
 
 def compare(old: Mapping[str, object], new: Mapping[str, object], language: str
