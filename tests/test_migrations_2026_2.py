@@ -1,6 +1,9 @@
 """The migration for manual 2026.2 keeps every row: a version, its requirement and a
 member's answer written under the schema before it are whole afterwards, with the new
-fields empty; going back down keeps them too."""
+fields empty; going back down keeps them too.
+
+Beside test_migrations.py on purpose: Alembic's env.py reconfigures logging, so migration
+tests run after the tests that read log records."""
 
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import text
