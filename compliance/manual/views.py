@@ -17,9 +17,9 @@ from compliance.profile import ACTIVITY_FLAGS, applies
 
 # The words for a requirement's basis and changes, for every page that shows a
 # requirement (templates/manual/_basis.html), whichever feature it belongs to.
-for _name, _table in (("BASIS_LABELS", BASIS_LABELS), ("BASIS_HINTS", BASIS_HINTS),
-                      ("CHANGE_LABELS", CHANGE_LABELS)):
-    bp.add_app_template_global(_table, _name)
+bp.add_app_template_global(BASIS_LABELS, "BASIS_LABELS")
+bp.add_app_template_global(BASIS_HINTS, "BASIS_HINTS")
+bp.add_app_template_global(CHANGE_LABELS, "CHANGE_LABELS")
 
 
 @bp.route("/")
