@@ -32,8 +32,9 @@ from compliance.campaigns.services import create_campaign
 from compliance.errors import DomainError
 from compliance.evidence.services import upload_evidence
 from compliance.extensions import db
-from compliance.manual.loader import ManualInvalid, load_manual
-from compliance.manual.services import import_manual
+from compliance.manual.loader import ManualInvalid, load_manuals
+from compliance.manual.models import ManualVersion
+from compliance.manual.services import import_manuals
 from compliance.members.enterprise_number import make_enterprise_number
 from compliance.members.models import Member
 from compliance.members.queries import member_by_code
@@ -44,6 +45,7 @@ from compliance.users.services import create_user
 
 MANUAL_PATH = Path(__file__).resolve().parent.parent / "checklists" / "mdr-cmd"
 CAMPAIGN_TITLE = "Self-assessment 2026"
+NEW_VERSION_TITLE = "Self-assessment 2026 — manual 2026.2"
 
 
 @dataclass(frozen=True)
@@ -103,9 +105,7 @@ def database_is_empty() -> bool:
 def load_demo(password: str, manual_path: Path = MANUAL_PATH) -> list[str]:
     """Create what is missing of the demo; returns what was created."""
     created: list[str] = []
-    result = import_manual(load_manual(manual_path))
-    if result.created:
-        created.append(f"manual {result.version.manual_key} {result.version.version}")
+    versions = _import_manual_versions(manual_path, created)
     for spec in MEMBERS:
         if member_by_code(spec.code) is None:
             create_member(code=spec.code, name=spec.name,
@@ -120,9 +120,37 @@ def load_demo(password: str, manual_path: Path = MANUAL_PATH) -> list[str]:
                         assigned_members=[member_by_code(code) for code in spec.assigned])
             created.append(f"user {spec.email}")
     if db.session.scalar(select(Campaign.id).where(Campaign.title == CAMPAIGN_TITLE)) is None:
-        demo_campaign(result.version)
+        demo_campaign(versions[0])
         created.append(f"campaign {CAMPAIGN_TITLE}")
+    created += demo_new_version(versions[-1])
     return created
+
+
+def _import_manual_versions(manual_path: Path, created: list[str]) -> list[ManualVersion]:
+    """Every version of the manual, oldest first: the demo's first campaign uses the
+    oldest, and DEMO-A then moves to the newest."""
+    versions = []
+    for result in import_manuals(load_manuals(manual_path)):
+        versions.append(result.version)
+        if result.created:
+            created.append(f"manual {result.version.manual_key} {result.version.version}")
+    return versions
+
+
+def demo_new_version(version: ManualVersion) -> list[str]:
+    """DEMO-A moves to the newest manual version: a campaign on it for DEMO-A alone,
+    carrying the answers of its assessment on the older version over (to confirm);
+    DEMO-B stays in its campaign on the older version, untouched."""
+    if db.session.scalar(select(Campaign.id).where(Campaign.title == NEW_VERSION_TITLE)) \
+            or db.session.scalar(select(Campaign.id).where(Campaign.manual_version_id
+                                                           == version.id)):
+        return []
+    member = member_by_code("DEMO-A")
+    create_campaign(title=NEW_VERSION_TITLE, manual_version=version,
+                    due_date=clock.today() + timedelta(days=90), mode="members",
+                    values=[str(member.id)], carry_over=True,
+                    actor=_user("staff@demo.example"))
+    return [f"campaign {NEW_VERSION_TITLE}"]
 
 
 def _user(email: str) -> User:

@@ -6,7 +6,7 @@ from compliance.audit import AuditEvent, AuditHead
 from compliance.auth.models import LoginFailure, PasswordReset, ResetRequest, User
 from compliance.campaigns.models import Campaign
 from compliance.evidence.models import Evidence
-from compliance.manual.models import Chapter, ManualVersion, Requirement
+from compliance.manual.models import Chapter, KeyMapping, ManualVersion, Requirement
 from compliance.members.models import ConsultantAssignment, Member
 from compliance.notifications.models import NotificationOptOut, SentNotification
 from compliance.reminders.models import Notice, RecurringDuty, SentReminder
@@ -20,4 +20,5 @@ __all__ = [
     "Answer", "AnswerEvidence", "Assessment", "AuditEvent", "AuditHead", "Campaign", "Chapter",
     "ConsultantAssignment", "Evidence", "LoginFailure", "ManualVersion", "Member",
     "Requirement", "User",
+    "KeyMapping",
 ]

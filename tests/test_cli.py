@@ -13,7 +13,7 @@ def test_manual_validate_import_and_list(runner, manual_path):
     result = runner.invoke(args=["manual", "validate", str(manual_path)])
     assert result.exit_code == 0
     assert result.output.strip() == \
-        "valid: test-manual 1.0: 2 chapters, 4 requirements, 5 references"
+        "valid: test-manual 1.0: 2 chapters, 4 requirements, 5 references; 3 major, 1 minor"
     assert "no manual imported yet" in runner.invoke(args=["manual", "list"]).output
     imported = runner.invoke(args=["manual", "import", str(manual_path / "manual.yaml")])
     assert imported.exit_code == 0 and imported.output.startswith("imported test-manual 1.0")

@@ -28,7 +28,7 @@ KINDS = {
     "home.health": "public",
     "home.index": "login", "auth.account": "login", "auth.change_password": "login",
     "auth.logout": "login", "manual.index": "login", "manual.version": "login",
-    "manual.chapter": "login", "assessments.index": "login",
+    "manual.chapter": "login", "manual.changes": "login", "assessments.index": "login",
     "members.index": "staff", "members.create": "staff", "members.show": "staff",
     "users.index": "staff", "users.create": "staff", "users.set_active": "staff",
     "campaigns.index": "staff", "campaigns.create": "staff", "campaigns.show": "staff",

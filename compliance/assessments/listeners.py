@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from compliance.assessments.carry_over import create_assessments
 from compliance.assessments.queries import progress_by_chapter, total_progress
-from compliance.assessments.services import create_assessments, follow_member_profile
+from compliance.assessments.services import follow_member_profile
 from compliance.panels import Panel
 from compliance.signals import campaign_created, campaign_panels, member_changed
 

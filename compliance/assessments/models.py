@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from compliance.assessments.workflow import ASSESSMENT_FLOW, STATE_LABELS, State
@@ -98,6 +98,9 @@ class Answer(db.Model):
     # Carried over from an earlier assessment: shown, but not final until confirmed.
     to_confirm: Mapped[bool] = mapped_column(default=False)
     text_changed: Mapped[bool] = mapped_column(default=False)
+    # The earlier answers this one was carried over from, as they were then (several when
+    # requirements were merged): see carry_over.py.
+    carried_from: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     revision: Mapped[int] = mapped_column()
     updated_at: Mapped[datetime | None]
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))

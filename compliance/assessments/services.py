@@ -1,6 +1,6 @@
 """What members do with an assessment: answer, take a requirement back in, link evidence,
 submit; what a reviewer may do to it: send it back for changes. Assessments are created
-here too, one per member asked by a campaign (see listeners.py)."""
+in carry_over.py, one per member asked by a campaign (see listeners.py)."""
 
 from __future__ import annotations
 
@@ -10,19 +10,17 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from compliance.assessments.models import Answer, AnswerEvidence, Assessment, State, Status
+from compliance.assessments.models import Answer, AnswerEvidence, Assessment, Status
 from compliance.assessments.workflow import ASSESSMENT_FLOW, LOCKED
 from compliance.audit import log_event
 from compliance.db import utcnow
 from compliance.errors import DomainError
 from compliance.extensions import db
-from compliance.manual.models import Requirement
 from compliance.profile import applies
 from compliance.revisions import check_revision, cleaned, save_revisioned
 
 if TYPE_CHECKING:
     from compliance.auth.models import User
-    from compliance.campaigns.models import Campaign
     from compliance.evidence.models import Evidence
     from compliance.members.models import Member
 
@@ -133,70 +131,6 @@ def return_assessment(assessment: Assessment, *, reason: str, actor: User) -> No
     """Send a submitted assessment back to the member for changes."""
     with ASSESSMENT_FLOW.transition(assessment, "send_back", actor=actor, reason=reason):
         assessment.return_reason = reason.strip()
-
-
-def create_assessments(campaign: Campaign, members: list[Member], *, carry_over: bool,
-                       actor: User | None) -> list[Assessment]:
-    """One assessment per member asked, each answer starting from the member's previous
-    assessment when the campaign carries answers over."""
-    requirements = db.session.scalars(
-        select(Requirement).where(Requirement.manual_version_id == campaign.manual_version_id)
-        .order_by(Requirement.position)).all()
-    previous = _previous_assessments(members) if carry_over else {}
-    return [create_assessment(campaign, member, requirements, previous.get(member.id),
-                              actor=actor) for member in members]
-
-
-def _previous_assessments(members: list[Member]) -> dict[int, Assessment]:
-    """Each member's latest assessment, with answers and evidence links loaded."""
-    found = db.session.scalars(
-        select(Assessment).where(Assessment.member_id.in_([m.id for m in members]),
-                                 Assessment.state != State.NOT_STARTED)
-        .order_by(Assessment.id)
-        .options(selectinload(Assessment.answers).selectinload(Answer.requirement),
-                 selectinload(Assessment.answers).selectinload(Answer.evidence_links)
-                 .selectinload(AnswerEvidence.evidence))).all()
-    return {a.member_id: a for a in found}  # later ids win
-
-
-def create_assessment(campaign: Campaign, member: Member, requirements: list[Requirement],
-                      previous: Assessment | None, *, actor: User | None) -> Assessment:
-    assessment = Assessment(campaign=campaign, member_id=member.id,
-                            previous_id=previous.id if previous else None)
-    db.session.add(assessment)
-    earlier = {a.requirement_key: a for a in previous.answers} if previous else {}
-    for requirement in requirements:
-        applicable = applies(requirement.applies_to, member.activities)
-        answer = Answer(assessment=assessment, requirement=requirement,
-                        requirement_key=requirement.key, chapter_id=requirement.chapter_id,
-                        position=requirement.position, applicable_by_profile=applicable,
-                        included=applicable)
-        old = earlier.get(requirement.key)
-        if old is not None and old.status is not None:
-            _carry_over(answer, old, requirement, actor)
-        db.session.add(answer)
-    db.session.flush()
-    log_event("assessment.created", assessment, actor=actor, member_id=member.id,
-              assessment_id=assessment.id,
-              after={"campaign": campaign.title, "member": member.code,
-                     "carried_from": previous.id if previous else None})
-    return assessment
-
-
-def _carry_over(answer: Answer, old: Answer, requirement: Requirement, actor: User | None):
-    """Bring an earlier answer over as a proposal: marked to confirm, never final."""
-    answer.status = old.status
-    answer.justification = old.justification
-    answer.comment = old.comment
-    if not answer.applicable_by_profile and old.included:
-        answer.included = True
-        answer.inclusion_justification = old.inclusion_justification
-    answer.to_confirm = True
-    answer.text_changed = old.requirement.text_hash != requirement.text_hash
-    for link in old.evidence_links:
-        if not link.evidence.withdrawn:
-            answer.evidence_links.append(AnswerEvidence(evidence=link.evidence,
-                                                        linked_by_id=getattr(actor, "id", None)))
 
 
 def follow_member_profile(member: Member, *, actor: User | None) -> list[Assessment]:

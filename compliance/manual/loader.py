@@ -5,182 +5,58 @@ dataclasses together with every problem found; ``read_manuals`` reads a folder o
 subfolders (oldest first) and checks each version's key map against the version before
 it; ``check_key_map`` checks a key map against any earlier version's keys (for example
 one already in the database). A manual with problems is never imported.
+
+This module reads manual.yaml, the chapters and the requirements; the retention table is
+read in ``retention``, the key map and its rules are in ``key_map``, the dataclasses in
+``data``. Every name callers use is importable from here.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
-from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from compliance.manual.yaml_lines import LineDict, LineList, load_yaml
+from compliance.manual.data import (
+    BASES,
+    CRITICALITIES,
+    LANGUAGES,
+    ChapterData,
+    ManualData,
+    RequirementData,
+    Texts,
+)
+from compliance.manual.key_map import (
+    MAP_KINDS,
+    KeyMapEntry,
+    KeyMapReading,
+    check_key_map,
+)
+from compliance.manual.problems import ManualInvalid, Problem
+from compliance.manual.retention import RetentionReading, RetentionRow
+from compliance.manual.yaml_lines import LineDict, LineList
 from compliance.profile import ACTIVITY_FLAGS, ALL
 
-LANGUAGES = ("fr", "nl", "en")
-CRITICALITIES = ("major", "minor")
-BASES = ("law", "standard", "good_practice")
-MAP_KINDS = ("kept", "renamed", "merged", "split", "removed")
+__all__ = [
+    "BASES", "CRITICALITIES", "LANGUAGES", "MAP_KINDS", "ChapterData", "KeyMapEntry",
+    "ManualData", "ManualInvalid", "Problem", "RequirementData", "RetentionRow", "Texts",
+    "check_key_map", "is_versions_folder", "load_manual", "load_manuals", "read_manual",
+    "read_manuals", "read_versions", "version_order",
+]
+
 FORMATS = (1, 2)
 MANIFEST = "manual.yaml"
 MANUAL_KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-]{0,39}$")
 CHAPTER_KEY = re.compile(r"^[A-Z]{2,8}$")
-REQUIREMENT_KEY = re.compile(r"^[A-Z]{2,8}-\d{2,3}$")
-ROW_KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 MANUAL_FIELDS = {"key", "version", "published", "title", "chapters", "format", "previous",
                  "release_notes", "retention", "key_map"}
-RETENTION_FIELDS = {"key", "title", "period", "years", "years_implantable", "basis", "sources",
-                    "note"}
-KEY_MAP_FIELDS = {"old", "kind", "to", "note"}
 CHAPTER_FIELDS = {"key", "title", "intro", "requirements"}
 REQUIREMENT_FIELDS = {
     "key", "title", "guidance", "evidence", "references", "criticality", "applies_to",
     "period_months", "basis", "retention",
 }
-Texts = dict[str, str]
-
-
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    line: int | None
-    message: str
-    key: str | None = None
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
-
-
-@dataclass(frozen=True)
-class RequirementData:
-    key: str
-    title: Texts
-    guidance: Texts
-    evidence: Texts
-    references: tuple[str, ...]
-    criticality: str
-    applies_to: tuple[str, ...]
-    period_months: int | None = None
-    basis: str | None = None  # law, standard or good_practice (required from format 2)
-    retention: tuple[str, ...] = ()  # keys of rows of the manual's retention table
-
-    @property
-    def text_hash(self) -> str:
-        """Changes when what a member reads changes, so carried-over answers get flagged."""
-        return _sha256([self.title, self.guidance, self.evidence, list(self.references)])
-
-
-@dataclass(frozen=True)
-class ChapterData:
-    key: str
-    title: Texts
-    intro: Texts | None
-    requirements: tuple[RequirementData, ...]
-
-
-@dataclass(frozen=True)
-class RetentionRow:
-    """One row of the retention table: what is kept, how long, on what basis."""
-
-    key: str
-    title: Texts
-    period: Texts
-    years: int | None
-    years_implantable: int | None
-    basis: str
-    sources: tuple[str, ...]
-    note: Texts | None = None
-
-
-@dataclass(frozen=True)
-class KeyMapEntry:
-    """How one key of the previous version lives on in this one."""
-
-    old: str
-    kind: str  # kept, renamed, merged, split or removed
-    targets: tuple[str, ...] = ()
-    note: Texts | None = None
-    line: int | None = field(default=None, compare=False)  # where it is written; not content
-
-
-@dataclass(frozen=True)
-class ManualData:
-    key: str
-    version: str
-    published: date | None
-    title: Texts
-    chapters: tuple[ChapterData, ...] = field(default=())
-    format: int = 1
-    previous: str | None = None
-    release_notes: Texts | None = None
-    key_map: tuple[KeyMapEntry, ...] = ()
-    retention: tuple[RetentionRow, ...] = ()
-    key_map_file: str | None = field(default=None, compare=False)  # for problems; not content
-
-    @property
-    def requirements(self) -> list[RequirementData]:
-        return [r for chapter in self.chapters for r in chapter.requirements]
-
-    @property
-    def requirement_keys(self) -> list[str]:
-        return [r.key for r in self.requirements]
-
-    @property
-    def content_hash(self) -> str:
-        """A fingerprint of the content; fields a manual does not use leave it unchanged.
-
-        New fields are left out of the hashed data while they are empty, so a manual
-        written before they existed keeps the hash databases already hold.
-        """
-        return _sha256(_hashable(self))
-
-    def maps_to(self, old_key: str) -> tuple[str, ...]:
-        """The keys of this version that carry on the previous version's ``old_key``.
-
-        Kept (explicitly or by being present in both versions): the key itself; renamed or
-        merged: the one target; split: every target; removed or unknown: nothing.
-        """
-        for entry in self.key_map:
-            if entry.old == old_key:
-                return (old_key,) if entry.kind == "kept" else entry.targets
-        return (old_key,) if old_key in self.requirement_keys else ()
-
-
-_NEW_MANUAL_FIELDS = {"format": 1, "previous": None, "release_notes": None, "key_map": (),
-                      "retention": ()}
-_NEW_REQUIREMENT_FIELDS = {"basis": None, "retention": ()}
-
-
-def _hashable(manual: ManualData) -> dict[str, Any]:
-    data = asdict(manual)
-    data.pop("key_map_file", None)
-    for entry in data["key_map"]:
-        entry.pop("line", None)
-    for name, empty in _NEW_MANUAL_FIELDS.items():
-        if data.get(name) in (empty, None, (), []):
-            data.pop(name)
-    for chapter in data["chapters"]:
-        for requirement in chapter["requirements"]:
-            for name, empty in _NEW_REQUIREMENT_FIELDS.items():
-                if requirement.get(name) in (empty, None, (), []):
-                    requirement.pop(name)
-    return data
-
-
-class ManualInvalid(Exception):
-    """The manual has problems; ``problems`` lists every one of them."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__(f"the manual has {len(problems)} problem(s)")
 
 
 def load_manual(path: str | Path) -> ManualData:
@@ -197,7 +73,7 @@ def read_manual(path: str | Path) -> tuple[ManualData | None, list[Problem]]:
     checking every version and key map in it.
     """
     path = Path(path)
-    if _is_versions_folder(path):
+    if is_versions_folder(path):
         manuals, problems = read_manuals(path)
         return (manuals[-1] if manuals and not problems else None), problems
     reader = _Reader(path)
@@ -205,6 +81,15 @@ def read_manual(path: str | Path) -> tuple[ManualData | None, list[Problem]]:
     if manual is not None and not reader.problems:
         reader.problems.extend(check_key_map(manual))
     return (None if reader.problems else manual), reader.problems
+
+
+def read_versions(path: str | Path) -> tuple[list[ManualData], list[Problem]]:
+    """Every version of a folder of versions (``read_manuals``), or the one version at
+    ``path`` (``read_manual``) as a list of one."""
+    if is_versions_folder(Path(path)):
+        return read_manuals(path)
+    manual, problems = read_manual(path)
+    return ([manual] if manual is not None and not problems else []), problems
 
 
 def load_manuals(path: str | Path) -> list[ManualData]:
@@ -221,13 +106,13 @@ def read_manuals(path: str | Path) -> tuple[list[ManualData], list[Problem]]:
     must be in the same folder. With any problem the list is empty.
     """
     root = Path(path)
-    if not _is_versions_folder(root):
+    if not is_versions_folder(root):
         return [], [Problem(str(root), None,
                             "no manual versions here: expected subfolders with " + MANIFEST)]
     problems: list[Problem] = []
     manuals: list[ManualData] = []
     for folder in sorted((p for p in root.iterdir() if (p / MANIFEST).is_file()),
-                         key=lambda p: _version_order(p.name)):
+                         key=lambda p: version_order(p.name)):
         reader = _Reader(folder, names_from=root)
         manual = reader.read()
         problems.extend(reader.problems)
@@ -235,7 +120,7 @@ def read_manuals(path: str | Path) -> tuple[list[ManualData], list[Problem]]:
             manuals.append(manual)
     if problems:
         return [], problems
-    manuals.sort(key=lambda m: _version_order(m.version))
+    manuals.sort(key=lambda m: version_order(m.version))
     by_version: dict[str, ManualData] = {}
     for manual in manuals:
         where = f"{_folder_name(root, manual)}/{MANIFEST}"
@@ -257,61 +142,13 @@ def read_manuals(path: str | Path) -> tuple[list[ManualData], list[Problem]]:
     return ([] if problems else manuals), problems
 
 
-def check_key_map(manual: ManualData, previous_keys: Iterable[str] | None = None
-                  ) -> list[Problem]:
-    """Problems with how ``manual`` maps the keys of its previous version.
-
-    Without ``previous_keys`` only what needs no older version is checked (targets exist,
-    the forms of each kind). With them, every old key must be accounted for: present in
-    this version (kept) or mapped; each mapped key must exist in the older version; a key
-    still present here cannot be renamed, merged or removed.
-    """
-    where = manual.key_map_file or MANIFEST
-    problems: list[Problem] = []
-
-    def problem(entry: KeyMapEntry | None, message: str, key: str | None = None) -> None:
-        problems.append(Problem(where, entry.line if entry else None, message, key))
-
-    new_keys = set(manual.requirement_keys)
-    seen: dict[str, KeyMapEntry] = {}
-    for entry in manual.key_map:
-        if entry.old in seen:
-            problem(entry, "mapped twice (first at line "
-                    f"{seen[entry.old].line}): give each old key one entry", entry.old)
-            continue
-        seen[entry.old] = entry
-        for target in entry.targets:
-            if target not in new_keys:
-                problem(entry, f"unknown target {target}: no such requirement in version "
-                        f"{manual.version}", entry.old)
-        if entry.kind == "kept" and entry.old not in new_keys:
-            problem(entry, f"kept, but there is no requirement {entry.old} in version "
-                    f"{manual.version}", entry.old)
-        if entry.kind in ("renamed", "merged", "removed") and entry.old in new_keys:
-            problem(entry, f"{entry.old} is still a requirement in version {manual.version}: "
-                    f"a key in both versions is kept (or split into itself and others), "
-                    f"never {entry.kind}", entry.old)
-    if previous_keys is None:
-        return problems
-    old_keys = list(previous_keys)
-    old_set = set(old_keys)
-    for entry in seen.values():
-        if entry.old not in old_set:
-            problem(entry, f"unknown old key: version {manual.previous or 'before'} has no "
-                    f"requirement {entry.old}", entry.old)
-    for key in old_keys:
-        if key not in seen and key not in new_keys:
-            problem(None, f"unaccounted key: {key} of version {manual.previous or 'before'} "
-                    f"is neither in version {manual.version} nor in its key map", key)
-    return problems
-
-
-def _is_versions_folder(path: Path) -> bool:
+def is_versions_folder(path: Path) -> bool:
     return path.is_dir() and not (path / MANIFEST).exists() and any(
         (child / MANIFEST).is_file() for child in path.iterdir() if child.is_dir())
 
 
-def _version_order(version: str) -> tuple:
+def version_order(version: str) -> tuple:
+    """Sorts versions as people read them: 2026.2 before 2026.10."""
     return tuple((0, int(part), "") if part.isdigit() else (1, 0, part)
                  for part in re.split(r"[.\-]", version))
 
@@ -323,55 +160,17 @@ def _folder_name(root: Path, manual: ManualData) -> str:
     return f"{root.name}/{manual.version}"
 
 
-def _sha256(value: Any) -> str:
-    canonical = json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
-class _Reader:
-    """Walks the files once, collecting problems instead of stopping at the first."""
+class _Reader(RetentionReading, KeyMapReading):
+    """Walks the files of one version once, collecting problems instead of stopping at
+    the first."""
 
     def __init__(self, path: Path, names_from: Path | None = None):
-        self.root = path if path.is_dir() else path.parent
+        root = path if path.is_dir() else path.parent
+        super().__init__(root, (names_from or root).parent)
         self.manifest = path / MANIFEST if path.is_dir() else path
-        self.names_from = (names_from or self.root).parent
-        self.problems: list[Problem] = []
         self.format = 1
-        self.row_keys: set[str] | None = None
         self.chapter_keys: dict[str, str] = {}
         self.requirement_keys: dict[str, str] = {}
-
-    # -- reporting ------------------------------------------------------------------
-    def problem(self, file: str, line: int | None, message: str, key: str | None = None):
-        self.problems.append(Problem(file, line, message, key))
-
-    def _parse(self, path: Path) -> LineDict | None:
-        name = self._name(path)
-        if not path.is_file():
-            self.problem(name, None, "no such file")
-            return None
-        try:
-            data = load_yaml(path.read_text(encoding="utf-8"))
-        except UnicodeDecodeError:
-            self.problem(name, None, "not UTF-8 text")
-            return None
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            reason = getattr(exc, "problem", None) or str(exc)
-            self.problem(name, mark.line + 1 if mark else None, f"YAML syntax error: {reason}")
-            return None
-        if not isinstance(data, LineDict):
-            self.problem(name, None, "the file must hold a mapping of fields")
-            return None
-        for dup, line in data.duplicate_keys:
-            self.problem(name, line, f"field {dup!r} appears twice")
-        return data
-
-    def _name(self, path: Path) -> str:
-        try:
-            return str(path.relative_to(self.names_from))
-        except ValueError:
-            return str(path)
 
     # -- the manual -----------------------------------------------------------------
     def read(self) -> ManualData | None:
@@ -429,142 +228,7 @@ class _Reader:
             return None
         return value or None
 
-    def _side_file(self, doc: LineDict, field_name: str, name: str) -> tuple[Path | None, str]:
-        file = doc.get(field_name)
-        line = doc.key_lines[field_name]
-        if not isinstance(file, str) or not file.endswith((".yaml", ".yml")) or "/" in file \
-                or "\\" in file or file.startswith("."):
-            self.problem(name, line, f"{field_name}: {file!r} is not a file name in this folder")
-            return None, ""
-        path = self.root / file
-        if not path.is_file():
-            self.problem(name, line, f"{field_name} file {file} does not exist")
-            return None, ""
-        return path, self._name(path)
-
-    def _retention(self, doc: LineDict, name: str) -> tuple[RetentionRow, ...]:
-        if "retention" not in doc:
-            return ()
-        self.row_keys = set()
-        path, file = self._side_file(doc, "retention", name)
-        if path is None:
-            return ()
-        data = self._parse(path)
-        if data is None:
-            return ()
-        self._unknown_fields(data, {"rows"}, file)
-        items = data.get("rows")
-        if not isinstance(items, LineList) or not items:
-            self.problem(file, data.key_lines.get("rows", data.line),
-                         "rows must list at least one retention row")
-            return ()
-        rows = []
-        for item, line in zip(items, items.item_lines, strict=True):
-            if not isinstance(item, LineDict):
-                self.problem(file, line, "a retention row must be a mapping of fields")
-                continue
-            for dup, dup_line in item.duplicate_keys:
-                self.problem(file, dup_line, f"field {dup!r} appears twice")
-            key = self._text(item, "key", file, pattern=ROW_KEY,
-                             hint="lower case letters, digits and _")
-            label = key or f"row at line {item.line}"
-            if key in self.row_keys:
-                self.problem(file, item.key_lines["key"], "duplicate retention row", key)
-            self.row_keys.add(key)
-            self._unknown_fields(item, RETENTION_FIELDS, file, label)
-            rows.append(RetentionRow(
-                key=key,
-                title=self._texts(item, "title", file, label),
-                period=self._texts(item, "period", file, label),
-                years=self._years(item, "years", file, label),
-                years_implantable=self._years(item, "years_implantable", file, label),
-                basis=self._basis(item, file, label, required=True) or "",
-                sources=self._references(item, file, label, field_name="sources"),
-                note=self._texts(item, "note", file, label) if "note" in item else None,
-            ))
-        return tuple(rows)
-
-    def _years(self, doc: LineDict, field_name: str, name: str, key: str) -> int | None:
-        value = doc.get(field_name)
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 100:
-            self.problem(name, doc.key_lines[field_name],
-                         f"{field_name} {value!r} must be a whole number of years, 1 to 100", key)
-            return None
-        return value
-
-    def _key_map(self, doc: LineDict, name: str, previous: str | None
-                 ) -> tuple[tuple[KeyMapEntry, ...], str | None]:
-        if "key_map" not in doc:
-            return (), None
-        if previous is None:
-            self.problem(name, doc.key_lines["key_map"],
-                         "key_map needs previous: name the version whose keys it maps")
-        path, file = self._side_file(doc, "key_map", name)
-        if path is None:
-            return (), None
-        data = self._parse(path)
-        if data is None:
-            return (), file
-        self._unknown_fields(data, {"keys"}, file)
-        items = data.get("keys")
-        if not isinstance(items, LineList):
-            self.problem(file, data.key_lines.get("keys", data.line),
-                         "keys must list the mapped keys of the previous version")
-            return (), file
-        entries = []
-        for item, line in zip(items, items.item_lines, strict=True):
-            entry = self._map_entry(item, line, file)
-            if entry is not None:
-                entries.append(entry)
-        return tuple(entries), file
-
-    def _map_entry(self, item: Any, line: int, file: str) -> KeyMapEntry | None:
-        if not isinstance(item, LineDict):
-            self.problem(file, line, "a key map entry must be a mapping of fields")
-            return None
-        for dup, dup_line in item.duplicate_keys:
-            self.problem(file, dup_line, f"field {dup!r} appears twice")
-        old = self._text(item, "old", file, pattern=REQUIREMENT_KEY,
-                         hint="a requirement key such as ORG-01")
-        label = old or f"entry at line {item.line}"
-        self._unknown_fields(item, KEY_MAP_FIELDS, file, label)
-        kind = item.get("kind")
-        if kind not in MAP_KINDS:
-            self.problem(file, item.key_lines.get("kind", item.line),
-                         f"kind is missing: use one of {', '.join(MAP_KINDS)}" if kind is None
-                         else f"unknown kind {kind!r}: use one of {', '.join(MAP_KINDS)}", label)
-            return None
-        targets = item.get("to", [])
-        to_line = item.key_lines.get("to", item.line)
-        if isinstance(targets, str):
-            targets = [targets]
-        if not isinstance(targets, list) or not all(
-                isinstance(t, str) and REQUIREMENT_KEY.match(t) for t in targets):
-            self.problem(file, to_line, "to must list requirement keys such as [ORG-01]", label)
-            targets = []
-        targets = tuple(dict.fromkeys(targets))
-        wanted = {"kept": (0, 0), "renamed": (1, 1), "merged": (1, 1), "split": (2, None),
-                  "removed": (0, 0)}[kind]
-        low, high = wanted
-        if len(targets) < low or (high is not None and len(targets) > high):
-            form = {"kept": "no targets (to: is left out)", "removed": "no targets",
-                    "renamed": "exactly one target", "merged": "exactly one target",
-                    "split": "two or more targets"}[kind]
-            self.problem(file, to_line, f"{kind} takes {form}, not {len(targets)}", label)
-        if kind == "renamed" and targets == (old,):
-            self.problem(file, to_line, "renamed to itself: that is kept", label)
-        note = None
-        if "note" in item:
-            note = self._texts(item, "note", file, label)
-        elif kind != "kept":
-            self.problem(file, item.line,
-                         f"note is missing: say in fr, nl and en why the key is {kind}", label)
-        if self.problems and not old:
-            return None
-        return KeyMapEntry(old=old, kind=kind, targets=targets, note=note, line=item.line)
-
+    # -- chapters and requirements ---------------------------------------------------
     def _version(self, doc: LineDict, name: str) -> str:
         value = doc.get("version")
         if isinstance(value, int | float) and not isinstance(value, bool):
@@ -648,104 +312,7 @@ class _Reader:
             retention=self._row_refs(doc, name, label),
         )
 
-    # -- fields ---------------------------------------------------------------------
-    def _unknown_fields(self, doc: LineDict, known: set[str], name: str, key: str | None = None):
-        for field_name in doc:
-            if field_name not in known:
-                self.problem(name, doc.key_lines[field_name],
-                             f"unknown field {field_name!r}; expected one of "
-                             f"{', '.join(sorted(known))}", key)
-
-    def _text(self, doc: LineDict, field_name: str, name: str, *, pattern: re.Pattern | None,
-              hint: str) -> str:
-        value = doc.get(field_name)
-        line = doc.key_lines.get(field_name, doc.line)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            self.problem(name, line, f"{field_name} is missing")
-            return ""
-        if not isinstance(value, str):
-            self.problem(name, line, f"{field_name} must be text")
-            return ""
-        value = value.strip()
-        if pattern is not None and not pattern.match(value):
-            self.problem(name, line, f"{field_name} {value!r} is not valid: use {hint}")
-            return ""
-        return value
-
-    def _texts(self, doc: LineDict, field_name: str, name: str, key: str | None) -> Texts:
-        value = doc.get(field_name)
-        line = doc.key_lines.get(field_name, doc.line)
-        if not isinstance(value, LineDict):
-            self.problem(name, line,
-                         f"{field_name} is missing: give a text in each of fr, nl and en"
-                         if value is None else f"{field_name} must map fr, nl and en to texts",
-                         key)
-            return {}
-        texts: Texts = {}
-        for lang in value:
-            if lang not in LANGUAGES:
-                self.problem(name, value.key_lines[lang],
-                             f"{field_name} has unknown language {lang!r}; use fr, nl and en", key)
-        for lang in LANGUAGES:
-            text = value.get(lang)
-            if not isinstance(text, str) or not text.strip():
-                self.problem(name, value.key_lines.get(lang, line),
-                             f"missing translation: {field_name} has no {lang!r} text", key)
-            else:
-                texts[lang] = " ".join(text.split()) if field_name == "title" else text.strip()
-        return texts
-
-    def _basis(self, doc: LineDict, name: str, key: str, *, required: bool) -> str | None:
-        value = doc.get("basis")
-        line = doc.key_lines.get("basis", doc.line)
-        if value is None:
-            if required:
-                self.problem(name, line, "basis is missing: use law, standard or good_practice",
-                             key)
-            return None
-        if value not in BASES:
-            self.problem(name, line,
-                         f"unknown basis {value!r}: use law, standard or good_practice", key)
-            return None
-        return value
-
-    def _row_refs(self, doc: LineDict, name: str, key: str) -> tuple[str, ...]:
-        if "retention" not in doc:
-            return ()
-        value = doc.get("retention")
-        line = doc.key_lines["retention"]
-        if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
-            self.problem(name, line, "retention must list rows of the retention table", key)
-            return ()
-        if self.row_keys is None:
-            self.problem(name, line, "retention: the manual has no retention table "
-                         "(retention: in manual.yaml)", key)
-            return ()
-        for row in value:
-            if row not in self.row_keys:
-                self.problem(name, line, f"unknown retention row {row!r}; use one of "
-                             f"{', '.join(sorted(self.row_keys))}", key)
-        return tuple(dict.fromkeys(value))
-
-    def _references(self, doc: LineDict, name: str, key: str,
-                    field_name: str = "references") -> tuple[str, ...]:
-        value = doc.get(field_name)
-        line = doc.key_lines.get(field_name, doc.line)
-        if not isinstance(value, LineList) or not value:
-            self.problem(name, line, f"{field_name} must list at least one legal reference"
-                         if field_name == "references" else
-                         f"{field_name} must list at least one source", key)
-            return ()
-        refs = []
-        for ref, ref_line in zip(value, value.item_lines, strict=True):
-            if ref is None or (isinstance(ref, str) and not ref.strip()):
-                self.problem(name, ref_line, "empty legal reference", key)
-            elif not isinstance(ref, str):
-                self.problem(name, ref_line, f"legal reference {ref!r} must be text", key)
-            else:
-                refs.append(" ".join(ref.split()))
-        return tuple(refs)
-
+    # -- fields of a requirement ------------------------------------------------------
     def _criticality(self, doc: LineDict, name: str, key: str) -> str:
         value = doc.get("criticality")
         line = doc.key_lines.get("criticality", doc.line)
@@ -778,12 +345,4 @@ class _Reader:
         return tuple(flags)
 
     def _period(self, doc: LineDict, name: str, key: str) -> int | None:
-        value = doc.get("period_months")
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 120:
-            self.problem(name, doc.key_lines["period_months"],
-                         f"period_months {value!r} must be a whole number of months, 1 to 120",
-                         key)
-            return None
-        return value
+        return self._whole_number(doc, "period_months", name, key, 1, 120, "months")

@@ -44,6 +44,7 @@ from compliance.assessments.models import (
 from compliance.assessments.workflow import STATE_LABELS
 from compliance.extensions import db
 from compliance.i18n import LANGUAGES, translated
+from compliance.manual.basis import BASIS_HINTS, BASIS_LABELS
 from compliance.manual.models import Chapter
 from compliance.manual.queries import chapters_of
 from compliance.members.models import REGION_LABELS
@@ -192,6 +193,8 @@ class Words:
         self.region = words(REGION_LABELS)
         self.activity = words(ACTIVITY_LABELS)
         self.criticality = {"major": _("Major"), "minor": _("Minor")}
+        self.basis = words(BASIS_LABELS)
+        self.basis_hint = words(BASIS_HINTS)
         self.audit = {
             "assessment.created": _("Assessment created"),
             "answer.saved": _("Answers saved"),
@@ -266,7 +269,16 @@ class AssessmentReport(WordsMixin, ReportRenderer):
             (_("Submission"), submitted),
         ])
 
-    def requirement_cell(self, key: str, title: str, criticality: str | None = None) -> str:
+    def requirement_cell(self, key: str, title: str, criticality: str | None = None,
+                         basis: str | None = None) -> str:
         if criticality is not None:
             key = f"{key} · {self.words.criticality.get(criticality, criticality)}"
+        if basis is not None:
+            key = f"{key} · {self.words.basis.get(basis, basis)}"
         return f"{key}\n{title}"
+
+    def basis_legend(self) -> str:
+        """What the basis after a requirement's key means (a good practice is no legal
+        duty); empty when the manual states no basis."""
+        return " · ".join(f"{self.words.basis[code]}: {self.words.basis_hint[code]}"
+                          for code in BASIS_LABELS)

@@ -77,6 +77,7 @@ class Finding:
     key: str
     title: str
     chapter_key: str
+    basis: str | None
     references: tuple[str, ...]
     self_status: str | None
     comment: str | None
@@ -89,6 +90,7 @@ class VerdictLine:
     title: str
     chapter_key: str
     criticality: str
+    basis: str | None
     self_status: str | None
     verdict: str | None
     reason: str | None  # why the consultant found it not applicable
@@ -209,7 +211,7 @@ def _findings(answers: list[Answer], keys: dict[int, str],
     return tuple(Finding(
         severity=a.verdict.verdict, key=a.requirement_key,
         title=translated(a.requirement.title, language), chapter_key=keys.get(a.chapter_id, ""),
-        references=tuple(a.requirement.references),
+        basis=a.requirement.basis, references=tuple(a.requirement.references),
         self_status=None if a.to_confirm else a.status, comment=a.verdict.comment,
         change_request=a.verdict.change_request) for a in found)
 
@@ -219,7 +221,7 @@ def _verdict_line(answer: Answer, keys: dict[int, str], language: str) -> Verdic
     return VerdictLine(
         key=answer.requirement_key, title=translated(answer.requirement.title, language),
         chapter_key=keys.get(answer.chapter_id, ""),
-        criticality=answer.requirement.criticality,
+        criticality=answer.requirement.criticality, basis=answer.requirement.basis,
         self_status=None if answer.to_confirm else answer.status,
         verdict=verdict.verdict if verdict else None,
         reason=verdict.reason if verdict else None)
@@ -321,6 +323,8 @@ class PreAuditReport(AssessmentReport):
         if not self.data.findings:
             return [*story, para(_("No finding: every requirement was found conform or not "
                                    "applicable."))]
+        if any(f.basis for f in self.data.findings):
+            story.append(para(self.labelled(_("Basis"), self.basis_legend()), "small"))
         widths = [150, 95, 70, WIDTH - 315]
         for severity in SEVERITIES:
             findings = self.data.findings_of(severity)
@@ -331,7 +335,8 @@ class PreAuditReport(AssessmentReport):
             story.append(data_table(
                 [_("Requirement"), _("Legal references"), _("The member's answer"),
                  _("Finding")],
-                [(self.requirement_cell(f.key, f.title), "; ".join(f.references) or "—",
+                [(self.requirement_cell(f.key, f.title, basis=f.basis),
+                  "; ".join(f.references) or "—",
                   word(self.words.status, f.self_status),
                   self.finding_text(f.comment, f.change_request)) for f in findings], widths))
         return story
@@ -416,7 +421,7 @@ class PreAuditReport(AssessmentReport):
             story += heading(f"{key} — {titles.get(key, '')}", 1, f"verdicts-{key}")
             story.append(data_table(
                 [_("Requirement"), _("Criticality"), _("The member's answer"), _("Verdict")],
-                [(self.requirement_cell(v.key, v.title),
+                [(self.requirement_cell(v.key, v.title, basis=v.basis),
                   self.words.criticality.get(v.criticality, ""),
                   word(self.words.status, v.self_status),
                   word(self.words.verdict, v.verdict) + (f"\n{v.reason}" if v.reason else ""))

@@ -52,6 +52,7 @@ class AnswerLine:
     key: str
     title: str
     criticality: str
+    basis: str | None  # law, standard, good_practice; None: the manual version states none
     references: tuple[str, ...]
     status: str | None  # None: not answered
     to_confirm: bool  # carried over from an earlier campaign, not confirmed yet
@@ -107,7 +108,8 @@ def _answer_line(answer: Answer, language: str) -> AnswerLine:
     requirement = answer.requirement
     return AnswerLine(
         key=answer.requirement_key, title=translated(requirement.title, language),
-        criticality=requirement.criticality, references=tuple(requirement.references),
+        criticality=requirement.criticality, basis=requirement.basis,
+        references=tuple(requirement.references),
         status=answer.status, to_confirm=answer.to_confirm, comment=answer.comment,
         justification=answer.justification,
         inclusion_justification=answer.inclusion_justification
@@ -207,6 +209,8 @@ class SelfAssessmentReport(AssessmentReport):
 
     def requirements(self) -> list[Flowable]:
         story = heading(_("Requirements"), 0, "requirements")
+        if any(a.basis for c in self.data.chapters for a in c.answers):
+            story.append(para(self.labelled(_("Basis"), self.basis_legend()), "small"))
         widths = [175, 80, WIDTH - 255]
         for chapter in self.data.chapters:
             story += heading(f"{chapter.key} — {chapter.title}", 1, f"chapter-{chapter.key}")
@@ -235,8 +239,8 @@ class SelfAssessmentReport(AssessmentReport):
             notes.append(self.labelled(_("Why it does not apply"), answer.justification))
         if answer.inclusion_justification:
             notes.append(self.labelled(_("Why it applies"), answer.inclusion_justification))
-        return [wrap(self.requirement_cell(answer.key, answer.title, answer.criticality),
-                     widths[0]),
+        return [wrap(self.requirement_cell(answer.key, answer.title, answer.criticality,
+                                           answer.basis), widths[0]),
                 wrap(status, widths[1]), wrap("\n".join(notes), widths[2])]
 
     def evidence_note(self, answer: AnswerLine) -> Note:
