@@ -5,7 +5,7 @@ Every existing row is kept: the new columns are empty (or format 1) for what was
 before; importing the manual again fills them for a version whose content is unchanged.
 
 Revision ID: c4e2a9d17b30
-Revises: 5a1c0e7b2d41
+Revises: a53c2c4e51d2
 Create Date: 2026-12-01 09:00:00
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 
 revision = 'c4e2a9d17b30'
-down_revision = '5a1c0e7b2d41'
+down_revision = 'a53c2c4e51d2'
 branch_labels = None
 depends_on = None
 
