@@ -139,6 +139,7 @@ def _connect_listeners() -> None:
 def _register_cli(app: Flask) -> None:
     from compliance.audit_cli import audit_cli
     from compliance.demo import demo_command
+    from compliance.evidence.cli import evidence_cli
     from compliance.manual.cli import manual_cli
     from compliance.members.cli import members_cli
     from compliance.reminders.cli import reminders_cli, scheduler_command
@@ -146,7 +147,7 @@ def _register_cli(app: Flask) -> None:
     from compliance.users.cli import users_cli
 
     for command in (manual_cli, members_cli, users_cli, audit_cli, demo_command,
-                    reminders_cli, scheduler_command, report_cli):
+                    reminders_cli, scheduler_command, report_cli, evidence_cli):
         app.cli.add_command(command)
 
 

@@ -41,6 +41,9 @@ def load_settings(environ: Mapping[str, str], instance_path: Path) -> dict[str, 
         ),
         "EVIDENCE_DIR": str(Path(environ.get("EVIDENCE_DIR") or instance_path / "evidence")),
         "MAX_UPLOAD_MB": _int(environ, "MAX_UPLOAD_MB", 20, 1, 1024),
+        # Unreferenced evidence files younger than this are left alone by the collection:
+        # an upload places its file before its row is committed.
+        "EVIDENCE_GC_GRACE_HOURS": _int(environ, "EVIDENCE_GC_GRACE_HOURS", 24, 1, 24 * 90),
         "TRUSTED_PROXIES": _int(environ, "TRUSTED_PROXIES", 0, 0, 5),
         "SESSION_COOKIE_SECURE": _bool(environ, "SESSION_COOKIE_SECURE", not development),
         "REMEMBER_COOKIE_SECURE": _bool(environ, "SESSION_COOKIE_SECURE", not development),

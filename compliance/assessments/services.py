@@ -82,9 +82,21 @@ def include_requirement(answer: Answer, *, justification: str, actor: User) -> N
               after={"requirement": answer.requirement_key, **answer.snapshot()})
 
 
+def require_takes_evidence(answer: Answer) -> None:
+    """Evidence supports a requirement that applies: none on one left out of the
+    assessment or answered "not applicable" (the justification says why instead)."""
+    require_editable(answer.assessment)
+    if not answer.included:
+        raise DomainError(_l("This requirement does not apply to your profile: take it back "
+                             "in before adding evidence."))
+    if answer.status == Status.NOT_APPLICABLE:
+        raise DomainError(_l("This requirement is answered \"not applicable\": evidence "
+                             "cannot support it. Change the answer first."))
+
+
 def link_evidence(answer: Answer, evidence: Evidence, *, actor: User) -> None:
     assessment = answer.assessment
-    require_editable(assessment)
+    require_takes_evidence(answer)
     if evidence.member_id != assessment.member_id:
         raise DomainError(_l("This file belongs to another member."))
     if evidence.withdrawn:
