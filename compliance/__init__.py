@@ -6,7 +6,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, g
 from sqlalchemy import event
 
 from compliance.config import load_settings
@@ -81,7 +81,10 @@ def _init_extensions(app: Flask) -> None:
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
         user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        return user if user is not None and user.active else None
+        if user is None or not user.active:
+            return None
+        g.user_language = user.locale  # for a fault page, which cannot ask the database
+        return user
 
 
 def _sqlite_pragmas(connection, record) -> None:  # noqa: ANN001
