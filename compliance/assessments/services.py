@@ -83,15 +83,13 @@ def include_requirement(answer: Answer, *, justification: str, actor: User) -> N
 
 
 def require_takes_evidence(answer: Answer) -> None:
-    """Evidence supports a requirement that applies: none on one left out of the
-    assessment or answered "not applicable" (the justification says why instead)."""
+    """Evidence supports a requirement of the assessment: none on one left out of it
+    (not applicable to the member's profile). An answer "not applicable" may still
+    carry a document that backs its justification (a subcontracting agreement...)."""
     require_editable(answer.assessment)
     if not answer.included:
         raise DomainError(_l("This requirement does not apply to your profile: take it back "
                              "in before adding evidence."))
-    if answer.status == Status.NOT_APPLICABLE:
-        raise DomainError(_l("This requirement is answered \"not applicable\": evidence "
-                             "cannot support it. Change the answer first."))
 
 
 def link_evidence(answer: Answer, evidence: Evidence, *, actor: User) -> None:

@@ -11,15 +11,13 @@ import time
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from compliance.assessments.models import Answer
 from compliance.evidence import housekeeping, storage
 from compliance.evidence.models import Evidence
 from compliance.extensions import db
 from tests import factories
-from tests.conftest import login, post
+from tests.conftest import login
 from tests.evidence.test_evidence_views import (
     EXECUTABLE,
-    answer_url,
     evidence_rows,
     files_under,
     logged_in,
@@ -136,28 +134,6 @@ def test_no_evidence_on_a_requirement_left_out_of_the_assessment(app, client, pe
     response = upload(client, assessments, [(factories.pdf_bytes(), "x.pdf")], key="MGT-02")
     assert response.status_code == 400
     assert "take it back in before adding evidence" in refused_page(response)
-    assert state(app, evidence_dir) == before
-
-
-def test_no_evidence_on_a_requirement_answered_not_applicable(app, client, people,
-                                                              assessments, evidence_dir):
-    login(client, people["manager"])
-    kept = upload(client, assessments, [(factories.pdf_bytes("kept"), "kept.pdf")],
-                  key="ORG-02")
-    assert kept.status_code == 302
-    (existing,) = evidence_rows(app)
-    with app.app_context():
-        revision = db.session.get(Answer, assessments["answers"][("MEM-A", "ORG-01")]).revision
-    assert post(client, answer_url(assessments, "ORG-01"),
-                {"status": "not_applicable", "justification": "we subcontract it",
-                 "revision": revision}).status_code == 302
-    before = state(app, evidence_dir)
-    response = upload(client, assessments, [(factories.pdf_bytes(), "x.pdf")])
-    assert response.status_code == 400
-    assert 'answered "not applicable": evidence cannot support it' in refused_page(response)
-    linked = post(client, answer_url(assessments, "ORG-01") + "/link",
-                  {"evidence_id": existing["id"]})
-    assert linked.status_code == 400
     assert state(app, evidence_dir) == before
 
 
