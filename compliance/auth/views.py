@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -11,16 +9,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from compliance.auth import bp, services
 from compliance.auth.forms import LanguageForm, LoginForm, PasswordForm
 from compliance.form_posts import finish_post, redirect_with
-
-
-def safe_next(target: str | None, default: str) -> str:
-    """Only a path on this site: never an open redirect."""
-    if target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") \
-                and not target.startswith("//") and "\\" not in target:
-            return target
-    return default
+from compliance.links import referrer_path, safe_next
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -92,8 +81,7 @@ def _account_page(password_form: PasswordForm, language_form: LanguageForm, stat
 def set_language():
     """Anyone may choose a language; a logged-in user keeps it in their settings."""
     form = LanguageForm()
-    target = safe_next(form.next.data or request.referrer and urlsplit(request.referrer).path,
-                       url_for("home.index"))
+    target = safe_next(form.next.data or referrer_path(), url_for("home.index"))
     if not form.validate_on_submit():
         return redirect_with(_("Unknown language."), target, "error")
     if not current_user.is_authenticated:
