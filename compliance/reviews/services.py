@@ -6,6 +6,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_, select
 
 from compliance.actions.services import actions_for_findings
 from compliance.assessments.models import Answer, Assessment, State
@@ -78,16 +79,21 @@ def save_verdict(answer: Answer, *, verdict: str | None, reason: str | None,
         "verdict": verdict or None, "reason": reason, "comment": cleaned(comment),
         "change_request": cleaned(change_request)}, actor=actor, conflict=VERDICT_CONFLICT)
     start_pre_audit(assessment, actor=actor)
+    refresh_scores(assessment)
+    # Last: appending to the audit chain holds its head (every writer's turn) until commit.
     log_event("verdict.saved", record, actor=actor, member_id=assessment.member_id,
               assessment_id=assessment.id, before=before,
               after={"requirement": answer.requirement_key, **record.snapshot()})
-    refresh_scores(assessment)
     return record
 
 
 def missing_verdicts(assessment: Assessment) -> list[Answer]:
-    return [a for a in assessment.answers if a.included and (a.verdict is None
-                                                             or a.verdict.verdict is None)]
+    """The included answers without a verdict yet (one query, not one per answer)."""
+    return list(db.session.scalars(
+        select(Answer).outerjoin(RequirementVerdict)
+        .where(Answer.assessment_id == assessment.id, Answer.included.is_(True),
+               or_(RequirementVerdict.id.is_(None), RequirementVerdict.verdict.is_(None)))
+        .order_by(Answer.position)))
 
 
 def complete_pre_audit(assessment: Assessment, *, signed_by_name: str, signed_on: date,
