@@ -61,9 +61,10 @@ def save_verdict(answer: Answer, *, verdict: str | None, reason: str | None,
     scores count every committed verdict."""
     assessment = answer.assessment
     lock_row(assessment)
-    if assessment.pre_audit is None:
+    if assessment.pre_audit is None:  # read before the lock: look again
         db.session.refresh(assessment, ["pre_audit"])
-    db.session.refresh(answer, ["verdict"])
+    if answer.verdict is None:
+        db.session.refresh(answer, ["verdict"])
     _require_reviewable(assessment)
     if verdict and verdict not in set(Verdict):
         raise DomainError(_l("Unknown verdict."))
