@@ -248,7 +248,8 @@ def report(recorder: Recorder, seconds: float, target_ms: float) -> tuple[int, b
     return errors, slow
 
 
-def start_server(environ: dict[str, str], workers: int) -> tuple[subprocess.Popen, str]:
+def start_server(environ: dict[str, str], workers: int,
+                 access_log: str | None = None) -> tuple[subprocess.Popen, str]:
     import socket
 
     with socket.socket() as sock:
@@ -257,7 +258,9 @@ def start_server(environ: dict[str, str], workers: int) -> tuple[subprocess.Pope
     gunicorn = Path(sys.executable).with_name("gunicorn")
     server = subprocess.Popen(
         [str(gunicorn), "-w", str(workers), "-b", f"127.0.0.1:{port}", "--timeout", "120",
-         "--log-level", "warning", "wsgi:app"],
+         "--log-level", "warning", "wsgi:app",
+         *(["--access-logfile", access_log, "--access-logformat", '%(m)s %(U)s %(s)s %(M)s']
+           if access_log else [])],
         cwd=PROJECT_ROOT, env={**os.environ, **environ, "PYTHONPATH": str(PROJECT_ROOT)})
     base = f"http://127.0.0.1:{port}"
     for _ in range(300):
@@ -288,6 +291,8 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL")
                         or os.environ.get("TEST_DATABASE_URL"),
                         help="PostgreSQL (default: BENCH_DATABASE_URL, TEST_DATABASE_URL)")
+    parser.add_argument("--access-log", metavar="FILE",
+                        help="gunicorn's access log with each request's time on the server (ms)")
     parser.add_argument("--schema", default="bench_load",
                         help="the schema made (and dropped) for the run")
     options = parser.parse_args()
@@ -312,7 +317,8 @@ def main() -> int:
         print(f"{2 * filling} members in {filling} workshops, {consultants} consultants, "
               f"{staff_count} staff; the sector built in {time.monotonic() - started:.0f} s; "
               f"gunicorn -w {options.workers}, think time {options.think} s")
-        server, base = start_server(bench_environ(instance, url), options.workers)
+        server, base = start_server(bench_environ(instance, url), options.workers,
+                                    options.access_log)
         try:
             recorder = run_users(base, world, options.seconds, options.think)
         finally:
