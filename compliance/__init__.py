@@ -7,7 +7,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, g
 from sqlalchemy import event
 
 from compliance.config import load_settings
@@ -87,7 +87,10 @@ def _init_extensions(app: Flask) -> None:
         user = db.session.get(User, int(number)) if number.isdigit() and generation else None
         if user is None or not user.active:
             return None
-        return user if hmac.compare_digest(user.session_token, generation) else None
+        if not hmac.compare_digest(user.session_token, generation):
+            return None
+        g.user_language = user.locale  # for a fault page, which cannot ask the database
+        return user
 
 
 def _sqlite_pragmas(connection, record) -> None:  # noqa: ANN001
@@ -150,6 +153,7 @@ def _connect_listeners() -> None:
 def _register_cli(app: Flask) -> None:
     from compliance.audit_cli import audit_cli
     from compliance.demo import demo_command
+    from compliance.evidence.cli import evidence_cli
     from compliance.manual.cli import manual_cli
     from compliance.members.cli import members_cli
     from compliance.reminders.cli import reminders_cli, scheduler_command
@@ -157,7 +161,7 @@ def _register_cli(app: Flask) -> None:
     from compliance.users.cli import users_cli
 
     for command in (manual_cli, members_cli, users_cli, audit_cli, demo_command,
-                    reminders_cli, scheduler_command, report_cli):
+                    reminders_cli, scheduler_command, report_cli, evidence_cli):
         app.cli.add_command(command)
 
 
@@ -215,6 +219,8 @@ def _register_security_headers(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        if app.config["SESSION_COOKIE_SECURE"]:  # served over HTTPS: only ever over HTTPS
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         response.headers.setdefault(
             "Content-Security-Policy",
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "

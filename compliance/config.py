@@ -36,11 +36,15 @@ def load_settings(environ: Mapping[str, str], instance_path: Path) -> dict[str, 
     settings: dict[str, object] = {
         "COMPLIANCE_ENV": env,
         "SECRET_KEY": _secret_key(environ, instance_path, development),
+        "AUDIT_KEY": _audit_key(environ, instance_path, development),
         "SQLALCHEMY_DATABASE_URI": database_url(
             environ.get("DATABASE_URL") or f"sqlite:///{instance_path / 'compliance.db'}"
         ),
         "EVIDENCE_DIR": str(Path(environ.get("EVIDENCE_DIR") or instance_path / "evidence")),
         "MAX_UPLOAD_MB": _int(environ, "MAX_UPLOAD_MB", 20, 1, 1024),
+        # Unreferenced evidence files younger than this are left alone by the collection:
+        # an upload places its file before its row is committed.
+        "EVIDENCE_GC_GRACE_HOURS": _int(environ, "EVIDENCE_GC_GRACE_HOURS", 24, 1, 24 * 90),
         "TRUSTED_PROXIES": _int(environ, "TRUSTED_PROXIES", 0, 0, 5),
         "SESSION_COOKIE_SECURE": _bool(environ, "SESSION_COOKIE_SECURE", not development),
         "REMEMBER_COOKIE_SECURE": _bool(environ, "SESSION_COOKIE_SECURE", not development),
@@ -74,17 +78,30 @@ def database_url(raw: str) -> str:
 
 
 def _secret_key(environ: Mapping[str, str], instance_path: Path, development: bool) -> str:
-    key = environ.get("SECRET_KEY", "").strip()
+    return _key(environ, "SECRET_KEY", instance_path / "secret_key", development)
+
+
+def _audit_key(environ: Mapping[str, str], instance_path: Path, development: bool) -> str:
+    """Authenticates the audit events: kept outside the database, so that someone who
+    can write to it cannot rewrite the history unnoticed (see compliance.audit)."""
+    key = _key(environ, "AUDIT_KEY", instance_path / "audit_key", development)
+    if key == environ.get("SECRET_KEY", "").strip():
+        raise ConfigError("AUDIT_KEY must differ from SECRET_KEY")
+    return key
+
+
+def _key(environ: Mapping[str, str], name: str, path: Path, development: bool) -> str:
+    key = environ.get(name, "").strip()
     if key:
         if len(key) < 32:
-            raise ConfigError("SECRET_KEY is too short: use at least 32 random characters")
+            raise ConfigError(f"{name} is too short: use at least 32 random characters")
         return key
     if not development:
         raise ConfigError(
-            "SECRET_KEY is not set: it is required when COMPLIANCE_ENV is production"
+            f"{name} is not set: it is required when COMPLIANCE_ENV is production"
         )
     # Development: one random key, generated once and kept with the instance data.
-    path = instance_path / "secret_key"
+    instance_path = path.parent
     if not path.exists():
         instance_path.mkdir(parents=True, exist_ok=True)
         path.write_text(secrets.token_hex(32))

@@ -1,11 +1,28 @@
-"""Domain errors and the HTTP error pages."""
+"""Domain errors and the HTTP error pages.
+
+A fault (the database unreachable or read-only, an unexpected error) is answered with a
+page that needs nothing but the request: no user loaded from the database, no count of
+notices. It is rendered straight from the template, in the language the request already
+knows (the user's as loaded before the fault, the one chosen before login, the
+browser's), so the error page itself cannot fail the way the request did.
+"""
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+import contextlib
+import logging
+
+from flask import Flask, Response, current_app, g, jsonify, render_template, request, session
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from compliance.i18n import DEFAULT_LANGUAGE, LANGUAGES
+
+log = logging.getLogger(__name__)
 
 
 class DomainError(Exception):
@@ -48,6 +65,97 @@ ERROR_TEXTS = {
              "association.")),
 }
 
+# --- database faults -------------------------------------------------------------------------
+
+UNAVAILABLE, READ_ONLY, CONFLICT = "unavailable", "read_only", "conflict"
+#: SQLSTATE classes: connection exception, insufficient resources, operator intervention.
+UNAVAILABLE_STATES = ("08", "53", "57")
+#: SQLite primary result codes: busy, locked, I/O error, full, cannot open.
+SQLITE_UNAVAILABLE = {5, 6, 10, 13, 14}
+SQLITE_READONLY = 8
+SQLITE_UNIQUE = {1555, 2067}  # primary key, unique
+FAULT_STATUS = {UNAVAILABLE: 503, READ_ONLY: 503, CONFLICT: 409}
+FAULT_TEXTS = {
+    UNAVAILABLE: (_l("Temporarily unavailable"),
+                  _l("The database cannot be reached just now. Please try again in a few "
+                     "minutes.")),
+    READ_ONLY: (_l("Read-only for maintenance"),
+                _l("The application is read-only for maintenance just now: pages can be "
+                   "read but nothing can be saved. Please try again later.")),
+    CONFLICT: (_l("Saved by someone else meanwhile"), CONFLICT_TEXT),
+}
+NOTHING_CHANGED = _l("Nothing was changed: what you sent was not saved.")
+
+
+def database_fault(error: BaseException | None) -> str | None:
+    """What kind of database fault ``error`` is: unavailable, read_only, conflict (a race
+    the database caught: a unique row created meanwhile, a deadlock, a serialisation
+    failure), or None (a programming error)."""
+    if isinstance(error, StaleDataError):
+        return CONFLICT
+    if isinstance(error, sa_exc.TimeoutError):  # no connection free in the pool
+        return UNAVAILABLE
+    if not isinstance(error, sa_exc.DBAPIError):
+        return None
+    if error.connection_invalidated:
+        return UNAVAILABLE
+    state = getattr(error.orig, "sqlstate", None)
+    if state:
+        if state == "25006":
+            return READ_ONLY
+        if state == "23505" or state.startswith("40"):
+            return CONFLICT
+        return UNAVAILABLE if state[:2] in UNAVAILABLE_STATES else None
+    code = getattr(error.orig, "sqlite_errorcode", None)
+    if code is not None:
+        if code in SQLITE_UNIQUE:
+            return CONFLICT
+        if code & 0xFF == SQLITE_READONLY:
+            return READ_ONLY
+        return UNAVAILABLE if code & 0xFF in SQLITE_UNAVAILABLE else None
+    return UNAVAILABLE if isinstance(error, sa_exc.OperationalError) else None
+
+
+def _fault_language() -> str:
+    """The request's language without asking the database: the user's setting if the
+    user was loaded before the fault, else the session's choice, else the browser's."""
+    if g.get("user_language") in LANGUAGES:  # set when the user was loaded
+        return g.user_language
+    if session.get("locale") in LANGUAGES:
+        return session["locale"]
+    return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
+
+
+def _rollback_quietly() -> None:
+    from compliance.extensions import db
+
+    with contextlib.suppress(Exception):  # the connection may be gone: nothing to undo
+        db.session.rollback()
+
+
+def fault_response(kind: str | None) -> Response:
+    """The page (or JSON, for the page's script) of a fault, rendered without the
+    database; 503 (with Retry-After) when it is unavailable or read-only."""
+    language = _fault_language()
+    _rollback_quietly()
+    status = FAULT_STATUS.get(kind or "", 500)
+    title, text = FAULT_TEXTS.get(kind or "", ERROR_TEXTS[500])
+    with force_locale(language):
+        message = str(text)
+        if kind in (UNAVAILABLE, READ_ONLY) and request.method not in ("GET", "HEAD"):
+            message = f"{NOTHING_CHANGED} {message}"
+        if request.accept_mimetypes.best == "application/json":
+            response = jsonify(saved=False, message=message)
+        else:
+            html = current_app.jinja_env.get_template("fault.html").render(
+                code=status, title=str(title), text=message, language=language)
+            response = Response(html, mimetype="text/html")
+    response.status_code = status
+    response.headers["Cache-Control"] = "no-store"
+    if status == 503:
+        response.headers["Retry-After"] = "60"
+    return response
+
 
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
@@ -59,6 +167,24 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         code = error.code or 500
-        title, text = ERROR_TEXTS.get(code, ERROR_TEXTS[500] if code >= 500
-                                      else (error.name, error.description))
+        if code >= 500:
+            return fault_response(None)
+        title, text = ERROR_TEXTS.get(code, (error.name, error.description))
         return render_template("errors.html", code=code, title=title, text=text), code
+
+    @app.errorhandler(sa_exc.DBAPIError)
+    @app.errorhandler(sa_exc.TimeoutError)
+    @app.errorhandler(StaleDataError)
+    def database_error(error: Exception):
+        kind = database_fault(error)
+        if kind is None:
+            raise error  # a programming error: the 500 page, logged
+        log.warning("database fault (%s) on %s %s: %s", kind, request.method, request.path,
+                    error)
+        return fault_response(kind)
+
+    @app.errorhandler(InternalServerError)
+    def internal_error(error: InternalServerError):
+        """Also reached when an error handler itself failed (a page that needed the
+        database while it went away): its original exception says which."""
+        return fault_response(database_fault(error.original_exception))

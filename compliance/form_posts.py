@@ -16,10 +16,18 @@ from flask import flash, jsonify, redirect, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
-from compliance.errors import CONFLICT_TEXT, Conflict, DomainError, KeptRefusal, require
+from compliance.errors import (
+    CONFLICT,
+    CONFLICT_TEXT,
+    Conflict,
+    DomainError,
+    KeptRefusal,
+    database_fault,
+    require,
+)
 from compliance.extensions import db
 
 T = TypeVar("T")
@@ -46,8 +54,10 @@ def finish_post(change: Callable[[], T], *, done: Callable[[T], ResponseReturnVa
     except DomainError as exc:
         db.session.rollback()
         return failed(str(exc.message), status_of(exc))
-    except (StaleDataError, IntegrityError) as exc:
-        db.session.rollback()
+    except (StaleDataError, IntegrityError, OperationalError) as exc:
+        if isinstance(exc, OperationalError) and database_fault(exc) != CONFLICT:
+            raise  # the database is away: the fault page says nothing was changed
+        db.session.rollback()  # a deadlock or serialisation failure is a race too
         log.info("conflict on %s: %s", request.path, type(exc).__name__)
         return failed(str(CONFLICT_TEXT), 409)
     db.session.commit()

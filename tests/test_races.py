@@ -13,6 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from compliance.assessments.models import Assessment
 from compliance.assessments.services import return_assessment, save_answer, submit_assessment
 from compliance.auth.models import User
+from compliance.errors import Conflict
 from compliance.extensions import db
 from compliance.reviews.services import complete_pre_audit, save_verdict
 from tests.reviews.test_pre_audit import submitted  # noqa: F401
@@ -47,7 +48,7 @@ def test_two_transitions_from_the_same_state_cannot_both_succeed(app, people, su
             return_assessment(returned, reason="missing the PRRC file",
                               actor=user(people["staff"]))
             second.commit()
-        with pytest.raises(StaleDataError):
+        with pytest.raises(Conflict, match="Staff saved it first"):  # the row lock says so
             complete_pre_audit(completing, signed_by_name="Eva", signed_on=completing
                                .submitted_at.date(), actor=user(people["consultant"]))
             first.flush()

@@ -17,6 +17,7 @@ from compliance.db import utcnow
 from compliance.errors import DomainError
 from compliance.extensions import db
 from compliance.i18n import translated
+from compliance.revisions import check_revision, save_revisioned
 
 if TYPE_CHECKING:
     from compliance.assessments.models import Assessment
@@ -83,18 +84,24 @@ def _follow_finding(action: CorrectiveAction, finding: Any, signed_on: date,
         ACTION_FLOW.move(action, "reinstate", actor=None)
 
 
+ACTION_CONFLICT = _l("Someone else saved this action while you were editing it. What you "
+                     "typed is shown below: check it against the saved plan and save again.")
+
+
 def update_action(action: CorrectiveAction, *, description: str, owner: User | None,
-                  due_date: date, actor: User) -> None:
+                  due_date: date, revision: int | None, actor: User) -> None:
+    """Change the plan; ``revision`` is the one the form was loaded at."""
     if action.status == ActionStatus.VERIFIED:
         raise DomainError(_l("A verified action can no longer be changed."))
+    check_revision(action, revision, ACTION_CONFLICT)
     if not description.strip():
         raise DomainError(_l("Describe the action."))
     if owner is not None and owner.member_id != action.member_id:
         raise DomainError(_l("The owner must be a user of the member."))
-    before = action.snapshot()
-    action.description = description.strip()
-    action.owner_id = owner.id if owner else None
-    action.due_date = due_date
+    before = save_revisioned(action, {"description": description.strip(),
+                                      "owner_id": owner.id if owner else None,
+                                      "due_date": due_date},
+                             actor=actor, conflict=ACTION_CONFLICT)
     _log(action, "action.updated", before, actor)
 
 

@@ -38,7 +38,8 @@ def _forms(action, edit: ActionForm | None = None, close: CloseForm | None = Non
                                                   User.active.is_(True))
                                .order_by(User.name)).all()
     edit = edit or ActionForm(formdata=None, description=action.description,
-                              owner=action.owner_id, due_date=action.due_date)
+                              owner=action.owner_id, due_date=action.due_date,
+                              revision=action.revision)
     edit.owner.choices = select_choices([(0, "—")] + [(u.id, u.name) for u in users])
     close = close or CloseForm(formdata=None)
     close.evidence.choices = select_choices(
@@ -54,6 +55,7 @@ def _page(action, message: str | None = None, status: int = 200, *,  # noqa: ANN
     if message:
         flash(message, "error")
     edit, close, _users = _forms(action, edit, close)
+    edit.revision.data = action.revision  # saved again, it goes over what the page shows
     return render_template("actions/show.html", action=action, edit=edit, close=close,
                            reopen_form=reopen or ReopenActionForm(formdata=None)), status
 
@@ -72,7 +74,8 @@ def show(action_id: int):
         require(edit.validate_on_submit(), form_errors(edit))
         owner = next((u for u in users if u.id == edit.owner.data), None)
         services.update_action(action, description=edit.description.data, owner=owner,
-                               due_date=edit.due_date.data, actor=current_user)
+                               due_date=edit.due_date.data, revision=edit.revision.data,
+                               actor=current_user)
 
     return finish_post(change, done=lambda _result: redirect_with(
         _("Action saved."), url_for("actions.show", action_id=action.id)),

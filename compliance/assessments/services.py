@@ -80,9 +80,19 @@ def include_requirement(answer: Answer, *, justification: str, actor: User) -> N
               after={"requirement": answer.requirement_key, **answer.snapshot()})
 
 
+def require_takes_evidence(answer: Answer) -> None:
+    """Evidence supports a requirement of the assessment: none on one left out of it
+    (not applicable to the member's profile). An answer "not applicable" may still
+    carry a document that backs its justification (a subcontracting agreement...)."""
+    require_editable(answer.assessment)
+    if not answer.included:
+        raise DomainError(_l("This requirement does not apply to your profile: take it back "
+                             "in before adding evidence."))
+
+
 def link_evidence(answer: Answer, evidence: Evidence, *, actor: User) -> None:
     assessment = answer.assessment
-    require_editable(assessment)
+    require_takes_evidence(answer)
     if evidence.member_id != assessment.member_id:
         raise DomainError(_l("This file belongs to another member."))
     if evidence.withdrawn:

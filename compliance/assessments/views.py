@@ -12,7 +12,7 @@ from compliance.assessments import bp, queries, services
 from compliance.assessments.forms import AnswerForm, IncludeForm, LinkForm, ReasonForm
 from compliance.assessments.workflow import can_answer, can_see_verdicts, can_send_back, can_submit
 from compliance.audit import AuditEvent
-from compliance.errors import DomainError, require
+from compliance.errors import require
 from compliance.evidence import services as evidence_services
 from compliance.evidence.forms import UploadForm
 from compliance.evidence.models import Evidence
@@ -161,35 +161,27 @@ def include(assessment_id: int, answer_id: int):
 @login_required
 def upload(assessment_id: int, answer_id: int):
     """Upload files and let them support this answer: all the files of the request, or
-    none of them."""
+    none of them. A refused request removes only its own temporary files (see
+    compliance.evidence.storage)."""
     assessment, answer = editable_answer(assessment_id, answer_id)
     form = UploadForm()
-    files = [f for f in request.files.getlist("files") if f and (f.filename or f.content_length)]
-    written: list[str] = []
+    files = [evidence_services.Upload(f.filename, f.stream) for f in request.files.getlist("files")
+             if f and (f.filename or f.content_length)]
 
     def change() -> None:
         require(form.validate_on_submit(), form_errors(form))
-        if not files:
-            raise DomainError(_("Choose at least one file."))
-        for file in files:
-            evidence = evidence_services.upload_evidence(
-                assessment.member, filename=file.filename, stream=file.stream,
-                title=form.title.data or "" if len(files) == 1 else "",
+        services.require_takes_evidence(answer)
+        for evidence in evidence_services.upload_files(
+                assessment.member, files, title=form.title.data or "",
                 document_date=form.document_date.data, expiry_date=form.expiry_date.data,
-                version_note=form.version_note.data, actor=current_user, new_files=written)
+                version_note=form.version_note.data, actor=current_user):
             services.link_evidence(answer, evidence, actor=current_user)
-
-    failed = _row_failed(assessment_id, answer_id)
-
-    def refused(message: str, status: int):
-        evidence_services.discard_unreferenced(written)
-        return failed(message, status)
 
     return finish_post(change,
                        done=lambda _result: redirect_with(
                            _("%(count)d file(s) added to %(key)s.", count=len(files),
                              key=answer.requirement_key), back_to_answer(assessment, answer)),
-                       failed=refused)
+                       failed=_row_failed(assessment_id, answer_id))
 
 
 def _members_evidence(assessment, evidence_id: int | None) -> Evidence:  # noqa: ANN001

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
@@ -12,16 +10,7 @@ from compliance.auth import bp, services
 from compliance.auth.forms import LanguageForm, LoginForm, PasswordForm, ProfileForm
 from compliance.auth.sessions import client_address, me, start_session
 from compliance.form_posts import finish_post, redirect_with
-
-
-def safe_next(target: str | None, default: str) -> str:
-    """Only a path on this site: never an open redirect (nor a header split)."""
-    if target and not any(c in target for c in "\r\n\t\0"):
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") \
-                and not target.startswith("//") and "\\" not in target:
-            return target
-    return default
+from compliance.links import referrer_path, safe_next
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -133,8 +122,7 @@ def account_page(*, profile_form: ProfileForm | None = None,
 def set_language():
     """Anyone may choose a language; a logged-in user keeps it in their settings."""
     form = LanguageForm()
-    target = safe_next(form.next.data or request.referrer and urlsplit(request.referrer).path,
-                       url_for("home.index"))
+    target = safe_next(form.next.data or referrer_path(), url_for("home.index"))
     if not form.validate_on_submit():
         return redirect_with(_("Unknown language."), target, "error")
     if not current_user.is_authenticated:

@@ -2,26 +2,27 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
-from flask import Response, abort, render_template, request
+from flask import abort, render_template, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from compliance import clock
 from compliance.assessments.models import STATE_LABELS
 from compliance.campaigns.queries import campaigns_query
+from compliance.csv_export import csv_format, csv_response
 from compliance.dashboard import bp
 from compliance.dashboard.sector import sector_picture
 from compliance.extensions import db
+from compliance.i18n import current_language
 from compliance.members.models import REGION_LABELS, Region
 from compliance.permissions import can_view_sector, is_staff
-from compliance.profile import ACTIVITY_FLAGS
+from compliance.profile import ACTIVITY_FLAGS, ACTIVITY_LABELS
 from compliance.reviews.models import READINESS_LABELS
 
-CSV_COLUMNS = ("code", "name", "region", "activities", "state", "answered", "applicable",
-               "progress_percent", "self_score", "consultant_score", "readiness",
-               "open_actions", "overdue_actions")
+CSV_COLUMNS = (_l("Code"), _l("Name"), _l("Region"), _l("Activities"), _l("State"),
+               _l("Answered"), _l("Applicable"), _l("Progress (%)"), _l("Self-assessment score"),
+               _l("Consultant score"), _l("Readiness"), _l("Open actions"),
+               _l("Overdue actions"))
 
 
 def _picture(rows_only: bool = False):
@@ -63,21 +64,16 @@ def _label_names() -> dict[str, dict[str, str]]:
 @bp.route("/sector.csv")
 @login_required
 def sector_csv():
+    """The member table for a spreadsheet, in the reader's words (see csv_export)."""
     picture, _, region, activity = _picture(rows_only=True)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
-    for row in picture.rows:
-        writer.writerow([row.code, row.name, row.region, " ".join(row.activities), row.state,
-                         row.answered, row.included, row.percent,
-                         _number(row.self_score), _number(row.consultant_score),
-                         row.readiness or "", row.open_actions, row.overdue_actions])
+    names = _label_names()
+    activities = {k.value: str(v) for k, v in ACTIVITY_LABELS.items()}
+    rows = ([row.code, row.name, names["region"].get(row.region, row.region),
+             ", ".join(activities.get(a, a) for a in row.activities),
+             names["state"].get(row.state, row.state), row.answered, row.included, row.percent,
+             row.self_score, row.consultant_score,
+             names["readiness"].get(row.readiness or "", row.readiness), row.open_actions,
+             row.overdue_actions] for row in picture.rows)
     name = f"sector-{picture.campaign.id if picture.campaign else 'none'}.csv"
-    return Response("\ufeff" + buffer.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": f"attachment; filename={name}"})
-
-
-def _number(value: float | None) -> str:
-    return "" if value is None else f"{value:.1f}"
-
-
+    return csv_response(name, CSV_COLUMNS, rows,
+                        csv_format(current_language(), request.args.get("sep")))

@@ -3,13 +3,13 @@ a file to an answer or an action belongs to those features."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
 from compliance.audit import log_event
 from compliance.db import utcnow
@@ -44,14 +44,8 @@ def refusal_message(refused: RefusedFile, filename: str | None) -> object:
 
 
 TITLE_LENGTH = 200
-
-
-def discard_unreferenced(sha256s: list[str]) -> None:
-    """After a refused request: remove the files it wrote itself that no evidence refers
-    to (a file that was already there is never touched)."""
-    for sha256 in sha256s:
-        if db.session.scalar(select(Evidence.id).where(Evidence.sha256 == sha256)) is None:
-            storage.path_for(evidence_root(), sha256).unlink(missing_ok=True)
+#: Files one upload request may carry (MAX_CONTENT_LENGTH allows this many at full size).
+MAX_FILES_PER_UPLOAD = 10
 
 
 def evidence_root() -> Path:
@@ -62,23 +56,69 @@ def max_bytes() -> int:
     return int(current_app.config["MAX_UPLOAD_MB"]) * 1024 * 1024
 
 
+@dataclass(frozen=True)
+class Upload:
+    """One file of an upload request: its name as sent and its content."""
+
+    filename: str | None
+    stream: BinaryIO
+
+
 def upload_evidence(member: Member, *, filename: str | None, stream: BinaryIO, title: str,
                     document_date: date | None, expiry_date: date | None,
-                    version_note: str | None, actor: User,
-                    new_files: list[str] | None = None) -> Evidence:
-    """Store and record one file; ``new_files`` collects the hashes of files this call
-    wrote to disk (not already there), which the caller may discard if it rolls back."""
+                    version_note: str | None, actor: User) -> Evidence:
+    """Store and record one file."""
+    (evidence,) = upload_files(member, [Upload(filename, stream)], title=title,
+                               document_date=document_date, expiry_date=expiry_date,
+                               version_note=version_note, actor=actor)
+    return evidence
+
+
+def upload_files(member: Member, uploads: list[Upload], *, title: str,
+                 document_date: date | None, expiry_date: date | None,
+                 version_note: str | None, actor: User) -> list[Evidence]:
+    """Store and record the files of one request: all of them or none.
+
+    Every file is checked before any is placed, so a refused request leaves nothing but
+    its own temporary files, which it removes. A file is placed under its hash before
+    its row is written and is never removed here, even if the request fails later:
+    another request may be recording the same content (``compliance evidence gc``
+    removes files no row refers to, after a grace period)."""
+    if not uploads:
+        raise DomainError(_l("Choose at least one file."))
+    if len(uploads) > MAX_FILES_PER_UPLOAD:
+        raise DomainError(_l("At most %(max)d files can be uploaded at once; you chose "
+                             "%(count)d. Nothing was saved: send them in smaller groups.",
+                             max=MAX_FILES_PER_UPLOAD, count=len(uploads)))
     if expiry_date and document_date and expiry_date < document_date:
         raise DomainError(_l("The expiry date is before the document date."))
+    root = evidence_root()
+    received: list[storage.ReceivedFile] = []
+    stored: list[storage.StoredFile] = []
     try:
-        stored = storage.store(evidence_root(), filename, stream, max_bytes())
-    except RefusedFile as refused:
-        raise DomainError(refusal_message(refused, filename)) from None
-    if stored.created and new_files is not None:
-        new_files.append(stored.sha256)
+        for upload in uploads:
+            try:
+                received.append(storage.receive(root, upload.filename, upload.stream,
+                                                max_bytes()))
+            except RefusedFile as refused:
+                raise DomainError(refusal_message(refused, upload.filename)) from None
+        for item in received:
+            stored.append(storage.place(root, item))
+    finally:
+        for item in received[len(stored):]:  # this request's own files, never placed
+            storage.discard(item)
+    title = title.strip() if len(uploads) == 1 else ""
+    return [_record(member, item, title=title, document_date=document_date,
+                    expiry_date=expiry_date, version_note=version_note, actor=actor)
+            for item in stored]
+
+
+def _record(member: Member, stored: storage.StoredFile, *, title: str,
+            document_date: date | None, expiry_date: date | None, version_note: str | None,
+            actor: User) -> Evidence:
     evidence = Evidence(member_id=member.id, sha256=stored.sha256, size=stored.size,
                         filename=stored.filename, media_type=stored.kind.media_type,
-                        title=(title.strip() or Path(stored.filename).stem)[:TITLE_LENGTH],
+                        title=(title or Path(stored.filename).stem)[:TITLE_LENGTH],
                         document_date=document_date, expiry_date=expiry_date,
                         version_note=(version_note or "").strip() or None,
                         uploaded_by_id=actor.id)

@@ -6,18 +6,25 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_, select
 
 from compliance.actions.services import actions_for_findings
 from compliance.assessments.models import Answer, Assessment, State
 from compliance.assessments.workflow import ASSESSMENT_FLOW
 from compliance.audit import log_event
 from compliance.db import utcnow
-from compliance.errors import DomainError
+from compliance.errors import CONFLICT_TEXT, DomainError
 from compliance.extensions import db
 from compliance.reviews.models import PreAudit, RequirementVerdict, Verdict
 from compliance.reviews.scores import refresh_scores
 from compliance.reviews.workflow import PRE_AUDIT_FLOW
-from compliance.revisions import check_revision, cleaned, save_revisioned
+from compliance.revisions import (
+    check_revision,
+    cleaned,
+    lock_row,
+    lock_unchanged,
+    save_revisioned,
+)
 
 if TYPE_CHECKING:
     from compliance.auth.models import User
@@ -46,8 +53,18 @@ def save_verdict(answer: Answer, *, verdict: str | None, reason: str | None,
                  comment: str | None, change_request: str | None, revision: int | None,
                  actor: User) -> RequirementVerdict:
     """Save the verdict on one answer. ``revision`` is the one the form was loaded at,
-    0 when there was no verdict yet: a verdict saved meanwhile is never overwritten."""
+    0 when there was no verdict yet: a verdict saved meanwhile is never overwritten.
+
+    Verdicts on one assessment are saved one after the other (its row lock): of two
+    first verdicts on an answer the second finds the first and is a conflict naming its
+    author, two consultants starting the pre-audit at once both go on, and the stored
+    scores count every committed verdict."""
     assessment = answer.assessment
+    lock_row(assessment)
+    if assessment.pre_audit is None:  # read before the lock: look again
+        db.session.refresh(assessment, ["pre_audit"])
+    if answer.verdict is None:
+        db.session.refresh(answer, ["verdict"])
     _require_reviewable(assessment)
     if verdict and verdict not in set(Verdict):
         raise DomainError(_l("Unknown verdict."))
@@ -63,21 +80,27 @@ def save_verdict(answer: Answer, *, verdict: str | None, reason: str | None,
         "verdict": verdict or None, "reason": reason, "comment": cleaned(comment),
         "change_request": cleaned(change_request)}, actor=actor, conflict=VERDICT_CONFLICT)
     start_pre_audit(assessment, actor=actor)
+    refresh_scores(assessment)
+    # Last: appending to the audit chain holds its head (every writer's turn) until commit.
     log_event("verdict.saved", record, actor=actor, member_id=assessment.member_id,
               assessment_id=assessment.id, before=before,
               after={"requirement": answer.requirement_key, **record.snapshot()})
-    refresh_scores(assessment)
     return record
 
 
 def missing_verdicts(assessment: Assessment) -> list[Answer]:
-    return [a for a in assessment.answers if a.included and (a.verdict is None
-                                                             or a.verdict.verdict is None)]
+    """The included answers without a verdict yet (one query, not one per answer)."""
+    return list(db.session.scalars(
+        select(Answer).outerjoin(RequirementVerdict)
+        .where(Answer.assessment_id == assessment.id, Answer.included.is_(True),
+               or_(RequirementVerdict.id.is_(None), RequirementVerdict.verdict.is_(None)))
+        .order_by(Answer.position)))
 
 
 def complete_pre_audit(assessment: Assessment, *, signed_by_name: str, signed_on: date,
                        actor: User) -> ScoreCard:
     """Sign the pre-audit off: locks it and opens a corrective action per non-conformity."""
+    lock_unchanged(assessment, CONFLICT_TEXT)  # the assessment first, like every change
     pre_audit = assessment.pre_audit
     if pre_audit is None or not ASSESSMENT_FLOW.allows("complete_pre_audit", actor, assessment):
         raise DomainError(_l("Only a pre-audit in progress can be completed."))

@@ -1,5 +1,6 @@
 """Corrective actions: the member works on them, the consultant verifies."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -20,6 +21,12 @@ def action_id(app, client, people, submitted):  # noqa: F811
     post(client, "/logout")
     with app.app_context():
         return db.session.scalar(select(CorrectiveAction.id))
+
+
+def loaded_revision(client, action_id) -> str:
+    """The revision the action's edit form carries, as a browser would send it back."""
+    page = client.get(f"/actions/{action_id}").get_data(as_text=True)
+    return re.search(r'name="revision" type="hidden" value="(\d+)"', page).group(1)
 
 
 def status(app, action_id):
@@ -86,7 +93,7 @@ def test_owner_and_due_date_can_be_changed_to_a_user_of_the_member(app, client, 
     new_due = (date.today() + timedelta(days=10)).isoformat()
     response = post(client, f"/actions/{action_id}",
                     {"description": "Hold the yearly review", "owner": str(contributor_id),
-                     "due_date": new_due})
+                     "due_date": new_due, "revision": loaded_revision(client, action_id)})
     assert response.status_code == 302
     with app.app_context():
         action = db.session.get(CorrectiveAction, action_id)

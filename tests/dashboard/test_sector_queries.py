@@ -116,7 +116,7 @@ def look(app, size: int) -> dict[str, int]:
                     assert len(GAP_ROW.findall(body)) == 10
             else:
                 lines = list(csv.reader(io.StringIO(body.removeprefix("\ufeff"))))
-                assert len(lines) == len(codes) + 1 and lines[0][0] == "code", view
+                assert len(lines) == len(codes) + 1 and lines[0][0] == "Code", view
                 assert [line[0] for line in lines[1:]] == codes, view
     return counts
 

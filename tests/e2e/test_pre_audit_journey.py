@@ -262,14 +262,14 @@ def _staff_read_the_sector(page, live_server: str, campaign_id: int) -> None:
     with open(download.path(), encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(io.StringIO(handle.read())))
     header, *lines = rows
-    assert header[:2] == ["code", "name"]
-    assert {"state", "readiness", "consultant_score"} <= set(header)
+    assert header[:2] == ["Code", "Name"]  # in the reader's words (English here)
+    assert {"State", "Readiness", "Consultant score"} <= set(header)
     assert [line[0] for line in lines] == [CODE]
     row = dict(zip(header, lines[0], strict=True))
-    assert row["state"] == "pre_audited"
-    assert row["readiness"] == "not_ready"
-    assert row["consultant_score"] == "50.0"
-    assert row["open_actions"] == "1"
+    assert row["State"] == "Pre-audited"
+    assert row["Readiness"] == "Not ready"
+    assert row["Consultant score"] == "50.0"
+    assert row["Open actions"] == "1"
 
 
 def test_consultant_pre_audits_member_acts_staff_see_sector(app, live_server, browser):

@@ -25,14 +25,6 @@ PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08
        b"\x00\x90wS\xde")
 
 
-@pytest.fixture(autouse=True)
-def evidence_dir(app, tmp_path, monkeypatch) -> Path:
-    """Each test stores its files in a folder of its own (the app is shared by the session)."""
-    root = tmp_path / "evidence"
-    monkeypatch.setitem(app.config, "EVIDENCE_DIR", str(root))
-    return root
-
-
 # --- helpers ---------------------------------------------------------------------------------
 
 def answer_url(assessments, key: str = "ORG-01", code: str = "MEM-A") -> str:

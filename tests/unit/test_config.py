@@ -37,8 +37,32 @@ def test_defaults_live_under_the_instance_folder(tmp_path):
 
 
 def test_production_cookies_are_secure(tmp_path):
-    config = settings(tmp_path, SECRET_KEY="k" * 40)
+    config = settings(tmp_path, SECRET_KEY="k" * 40, AUDIT_KEY="a" * 40)
     assert config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_production_requires_an_audit_key_of_its_own(tmp_path):
+    with pytest.raises(ConfigError, match="AUDIT_KEY is not set: it is required"):
+        settings(tmp_path, SECRET_KEY="k" * 40)
+    with pytest.raises(ConfigError, match="AUDIT_KEY is too short"):
+        settings(tmp_path, SECRET_KEY="k" * 40, AUDIT_KEY="short")
+    with pytest.raises(ConfigError, match="AUDIT_KEY must differ from SECRET_KEY"):
+        settings(tmp_path, SECRET_KEY="k" * 40, AUDIT_KEY="k" * 40)
+
+
+def test_development_audit_key_is_generated_beside_the_secret_key(tmp_path):
+    first = settings(tmp_path, COMPLIANCE_ENV="development")
+    assert first["AUDIT_KEY"] == (tmp_path / "audit_key").read_text() != first["SECRET_KEY"]
+    assert (tmp_path / "audit_key").stat().st_mode & 0o077 == 0
+    assert settings(tmp_path, COMPLIANCE_ENV="development")["AUDIT_KEY"] == first["AUDIT_KEY"]
+
+
+def test_the_evidence_grace_period_is_a_setting(tmp_path):
+    assert settings(tmp_path, COMPLIANCE_ENV="development")["EVIDENCE_GC_GRACE_HOURS"] == 24
+    assert settings(tmp_path, COMPLIANCE_ENV="development",
+                    EVIDENCE_GC_GRACE_HOURS="48")["EVIDENCE_GC_GRACE_HOURS"] == 48
+    with pytest.raises(ConfigError, match="EVIDENCE_GC_GRACE_HOURS=0 is out of range"):
+        settings(tmp_path, COMPLIANCE_ENV="development", EVIDENCE_GC_GRACE_HOURS="0")
 
 
 @pytest.mark.parametrize(("name", "value", "message"), [

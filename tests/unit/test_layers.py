@@ -18,7 +18,8 @@ PACKAGE = Path(__file__).resolve().parents[2] / "compliance"
 #: Lowest first. The kernel's modules may import each other (without cycles).
 LAYERS: list[tuple[str, ...]] = [
     ("db", "extensions", "config", "clock", "signals", "i18n", "profile", "forms", "links",
-     "panels", "scoring", "errors", "audit", "revisions", "workflow", "form_posts", "mail"),
+     "panels", "scoring", "csv_export", "errors", "audit", "revisions", "workflow",
+     "form_posts", "mail"),
     ("manual",),
     ("auth",),
     ("permissions",),
