@@ -23,7 +23,7 @@ from compliance.audit import (
 from compliance.auth.models import Role, User
 from compliance.db import utcnow
 from compliance.extensions import db
-from compliance.reminders.mail import Mailer, MailServerDown
+from compliance.mail import Mailer, MailServerDown, outbox_path
 
 audit_cli = AppGroup("audit", help="The audit trail.")
 
@@ -101,7 +101,7 @@ def _mail_to_staff(text: str, result: ChainCheck) -> int:
     if not staff:
         raise click.ClickException("no active staff to mail the checkpoint to")
     messages = {f"audit-checkpoint-{user.id}": _message(user, text, result) for user in staff}
-    outbox = Path(current_app.instance_path) / "outbox"
+    outbox = outbox_path()
     try:
         with Mailer(current_app.config, outbox) as mailer:
             failed = {name: why for name, why in mailer.send_many(messages).items() if why}
