@@ -62,8 +62,11 @@ class CommandLine(click.Group):
 @click.argument("name", type=click.Choice(["checklists", "templates", "static", "migrations"]),
                 default="checklists")
 def files_command(name: str) -> None:
-    """Print the folder of the shipped manual (checklists), templates, static files or
-    migrations: the checkout's top-level folder, or its copy in the installed package."""
+    """Print the folder of the shipped templates, static files, migrations or manual.
+
+    The checkout's top-level folder, or its copy inside the installed package: e.g.
+    compliance manual import "$(compliance files checklists)/mdr-cmd".
+    """
     from compliance import FILES_ROOT
 
     click.echo(FILES_ROOT / name)

@@ -20,7 +20,7 @@ class Command:
 COMMANDS: dict[str, Command] = {
     "manual": Command("compliance.manual.cli:manual_cli",
                       "The quality manual: validate, import and list versions.", "light"),
-    "members": Command("compliance.members.cli:members_cli", "Members (workshops)."),
+    "members": Command("compliance.members.cli:members_cli", "Member workshops."),
     "users": Command("compliance.users.cli:users_cli", "User accounts."),
     "audit": Command("compliance.audit_cli:audit_cli", "The audit trail.", "light"),
     "backup": Command("compliance.backup.cli:backup_command",
@@ -29,14 +29,16 @@ COMMANDS: dict[str, Command] = {
     "restore": Command("compliance.backup.cli:restore_command",
                        "Restore a backup into an empty database and evidence folder, then "
                        "check it.", "light"),
-    "db": Command("flask_migrate.cli:db", "The database schema (Alembic migrations).",
+    "db": Command("flask_migrate.cli:db", "Perform database migrations.",
                   "migrations"),
     "reminders": Command("compliance.reminders.cli:reminders_cli", "Deadline reminders."),
     "scheduler": Command("compliance.reminders.cli:scheduler_command",
                          "Run the reminder pass daily at REMINDER_TIME, Europe/Brussels "
                          "(its own process)."),
-    "report": Command("compliance.reports.cli:report_cli", "PDF reports."),
-    "demo": Command("compliance.demo:demo_command", "Load demonstration data."),
+    "report": Command("compliance.reports.cli:report_cli",
+                      "PDF reports: self-assessment, pre-audit, sector."),
+    "demo": Command("compliance.demo:demo_command", "Load the manual and the demo association "
+                    "(idempotent; development only)."),
     "files": Command("compliance.cli:files_command",
                      "Print the folder of the shipped templates, static files, migrations "
                      "or manual.", "none"),

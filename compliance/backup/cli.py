@@ -28,8 +28,11 @@ def _size(count: float) -> str:
 @click.argument("folder", type=FOLDER)
 @with_appcontext
 def backup_command(folder: Path) -> None:
-    """Back up the database, then the evidence files it refers to, into FOLDER (new or
-    empty), with a manifest of their SHA-256. Safe while people are working."""
+    """Back up the database, then the evidence files, into a new folder.
+
+    FOLDER must be new or empty. The database is copied first, then the evidence files
+    it refers to, then manifest.json with their SHA-256. Safe while people are working.
+    """
     try:
         manifest = take_backup(folder)
     except BackupError as exc:
@@ -48,8 +51,12 @@ def backup_command(folder: Path) -> None:
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @with_appcontext
 def restore_command(folder: Path) -> None:
-    """Restore the backup in FOLDER into the (empty) database of DATABASE_URL and the
-    (empty) EVIDENCE_DIR, then check every evidence file and the audit chain."""
+    """Restore a backup into an empty database and evidence folder, then check it.
+
+    The backup in FOLDER goes into the database of DATABASE_URL and into EVIDENCE_DIR,
+    both empty (else nothing is changed); then every evidence row's file, the row counts
+    and the audit chain are checked.
+    """
     try:
         manifest, check = restore_backup(folder)
     except BackupError as exc:
