@@ -39,8 +39,11 @@ def commands(python: str) -> dict[str, list[str]]:
 
 
 def timed(command: list[str], env: dict[str, str]) -> float:
+    """Run from the instance folder: `python -c` puts the working folder first on the path,
+    and the checkout's own compliance/ must not shadow --root's."""
     start = time.perf_counter()
-    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False,
+                          cwd=env["COMPLIANCE_INSTANCE"])
     elapsed = time.perf_counter() - start
     if done.returncode != 0:
         sys.exit(f"{' '.join(command[3:]) or command}: {done.stderr.strip()}")
@@ -65,6 +68,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="cli-start-") as tmp:
         env = environment(args.root, Path(tmp))
+        Path(env["COMPLIANCE_INSTANCE"]).mkdir()
         python = sys.executable
         for setup in (["db", "upgrade"], ["manual", "import",
                                           str(args.root / "checklists" / "mdr-cmd")]):
