@@ -79,6 +79,7 @@ def test_a_database_that_cannot_be_reached_is_named(tmp_path):
         f"Error: database: cannot connect to {url}: unable to open database file"
 
 
+@pytest.mark.db
 @pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
                     reason="needs the PostgreSQL server")
 def test_a_postgresql_database_that_does_not_exist_is_named(tmp_path):
