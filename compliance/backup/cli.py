@@ -37,6 +37,8 @@ def backup_command(folder: Path) -> None:
         manifest = take_backup(folder)
     except BackupError as exc:
         raise click.ClickException(str(exc)) from None
+    except OSError as exc:  # a full disk, a folder this account may not write
+        raise click.ClickException(f"{folder} is incomplete (no manifest): {exc}") from None
     click.echo(f"backup written to {folder}: {manifest.dialect} database "
                f"({sum(manifest.rows.values())} rows, {_size(manifest.database_bytes)}), "
                f"{len(manifest.evidence)} evidence files "
@@ -59,7 +61,7 @@ def restore_command(folder: Path) -> None:
     """
     try:
         manifest, check = restore_backup(folder)
-    except BackupError as exc:
+    except (BackupError, OSError) as exc:
         db.session.rollback()
         raise click.ClickException(str(exc)) from None
     click.echo(f"restored the {manifest.dialect} database of {manifest.created_at} "

@@ -232,3 +232,12 @@ def test_restore_refuses_a_folder_without_manifest(database_url, tmp_path):
     assert result.exit_code == 1
     assert result.output.strip() == (f"Error: {tmp_path / 'half'} has no manifest.json: it is "
                                      "not a backup, or the backup was interrupted")
+
+
+def test_a_backup_that_cannot_be_written_is_named(app, evidence_dir, tmp_path):
+    # A file where a folder is expected (file modes would not stop a test run as root).
+    (tmp_path / "a-file").write_text("")
+    result = app.test_cli_runner().invoke(args=["backup", str(tmp_path / "a-file" / "b")])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: {tmp_path / 'a-file' / 'b'} is incomplete "
+                                    "(no manifest): [Errno 20] Not a directory")
