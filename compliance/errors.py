@@ -71,8 +71,8 @@ def register_error_handlers(app: Flask) -> None:
                       "opened over plain HTTP, so your browser did not send what the form "
                       "needs. Nothing was changed: open the site's address with https:// "
                       "and try again.")
-            return render_template("errors.html", code=400, title=_l("Secure connection "
-                                   "needed"), text=text), 400
+            title = _l("Secure connection needed")
+            return render_template("errors.html", code=400, title=title, text=text), 400
         text = _l("The form had expired or came from elsewhere. Nothing was changed: "
                   "please go back, reload the page and try again.")
         return render_template("errors.html", code=400, title=_l("Form expired"), text=text), 400
