@@ -31,7 +31,7 @@ def build_app(kind: str) -> Flask:
 
 
 class CommandLine(click.Group):
-    """Commands from the table above, imported one at a time."""
+    """The commands of compliance.commands.COMMANDS, each imported when it is used."""
 
     def __init__(self, **kwargs: Any):
         super().__init__(**kwargs)
@@ -41,9 +41,11 @@ class CommandLine(click.Group):
         return sorted(COMMANDS)
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        spec = COMMANDS.get(name, Command("", "", "web"))
+        if spec.app == "none":
+            return load_command(name)
         from flask.cli import ScriptInfo
 
-        spec = COMMANDS.get(name, Command("", "", "web"))
         ctx.obj = ScriptInfo(create_app=lambda: self._build(spec.app), set_debug_flag=False)
         if spec.target:
             return load_command(name)
