@@ -46,6 +46,12 @@ run: install migrate
 test: install-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# The wheel for production: templates, static files, migrations, the manual and the
+# compiled catalogues inside (setup.py). README.md, "In production", installs it.
+.PHONY: wheel
+wheel: $(BIN)/python
+	$(PIP) wheel --no-deps --wheel-dir dist .
+
 lint: install-dev
 	$(BIN)/ruff check compliance tests bench
 

@@ -1,11 +1,6 @@
-"""WSGI entry point: `gunicorn wsgi:app`, or `flask --app wsgi ...`."""
+"""WSGI entry point from a checkout: `gunicorn wsgi:app`, or `flask --app wsgi ...`
+(an installed package: `gunicorn compliance.wsgi:app`)."""
 
-import sys
+from compliance.wsgi import app
 
-from compliance import create_app
-from compliance.config import ConfigError
-
-try:
-    app = create_app()
-except ConfigError as exc:
-    sys.exit(f"configuration error: {exc}")
+__all__ = ["app"]

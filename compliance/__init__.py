@@ -1,4 +1,8 @@
-"""MDR quality-manual compliance tracker for Belgian orthopaedic workshops."""
+"""MDR quality-manual compliance tracker for Belgian orthopaedic workshops.
+
+Importing the package imports nothing else (Flask, SQLAlchemy... come with create_app):
+`compliance --help` and the commands that need no pages start fast.
+"""
 
 from __future__ import annotations
 
@@ -6,27 +10,47 @@ import hmac
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from flask import Flask, g
-from sqlalchemy import event
+if TYPE_CHECKING:
+    from flask import Flask
 
-from compliance.config import load_settings
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+def _files_root() -> tuple[Path, bool]:
+    """Where templates/, static/, migrations/ and checklists/ are, and whether that is a
+    checkout: the repository's top-level folders, or their copies inside the package
+    (compliance/_data/, made when the wheel is built: see setup.py)."""
+    package = Path(__file__).resolve().parent
+    shipped = package / "_data"
+    if (shipped / "templates").is_dir():
+        return shipped, False
+    return package.parent, (package.parent / "pyproject.toml").is_file()
+
+
+#: The folder holding templates/, static/, migrations/ and checklists/.
+FILES_ROOT, FROM_CHECKOUT = _files_root()
+PROJECT_ROOT = FILES_ROOT  # the older name, used by benches and tests for checklists/
 
 
 def create_app(config: Mapping[str, object] | None = None,
-               environ: Mapping[str, str] | None = None) -> Flask:
+               environ: Mapping[str, str] | None = None, *, web: bool = True) -> Flask:
     """Build the application; settings come from ``environ`` (default: the process's).
 
-    Raises ConfigError, whose message is one line naming the setting, when one is wrong.
+    ``web=False`` leaves out the pages (blueprints, template helpers) and the migrations:
+    the command line builds it for the commands that need neither, which then start in
+    a fraction of the time. Raises ConfigError, whose message is one line naming the
+    setting, when one is wrong.
     """
+    from flask import Flask
+
+    from compliance.config import instance_folder, load_settings
+
     environ = os.environ if environ is None else environ
-    instance_path = Path(environ.get("COMPLIANCE_INSTANCE") or PROJECT_ROOT / "instance")
+    instance_path = instance_folder(environ, FILES_ROOT / "instance" if FROM_CHECKOUT else None)
     settings = load_settings(environ, instance_path)
     app = Flask(__name__, instance_path=str(instance_path),
-                template_folder=str(PROJECT_ROOT / "templates"),
-                static_folder=str(PROJECT_ROOT / "static"))
+                template_folder=str(FILES_ROOT / "templates"),
+                static_folder=str(FILES_ROOT / "static"))
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -43,7 +67,6 @@ def create_app(config: Mapping[str, object] | None = None,
     # Each file is checked against MAX_UPLOAD_MB; a request may carry up to 10 of them.
     app.config["MAX_CONTENT_LENGTH"] = 10 * int(app.config["MAX_UPLOAD_MB"]) * 1024 * 1024 \
         + 65536
-    instance_path.mkdir(parents=True, exist_ok=True)
     if app.config["TRUSTED_PROXIES"]:  # gunicorn behind nginx: trust its X-Forwarded-*
         from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -51,23 +74,37 @@ def create_app(config: Mapping[str, object] | None = None,
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     _init_extensions(app)
-    _register_blueprints(app)
     _connect_listeners()
-    _register_cli(app)
-    _register_template_helpers(app)
-    _register_security_headers(app)
+    if web:
+        init_migrations(app)
+        _register_blueprints(app)
+        _register_cli(app)
+        _register_template_helpers(app)
+        _register_security_headers(app)
     return app
 
 
+def init_migrations(app: Flask) -> None:
+    """Alembic (through Flask-Migrate) for `compliance db ...`; imported only when needed,
+    since it is the slowest import of all."""
+    from flask_migrate import Migrate
+
+    from compliance.extensions import db
+
+    Migrate(app, db, directory=str(FILES_ROOT / "migrations"), render_as_batch=True,
+            compare_type=True)
+
+
 def _init_extensions(app: Flask) -> None:
+    from flask import g
+    from sqlalchemy import event
+
     from compliance import models  # noqa: F401  every model, for Alembic and relationships
     from compliance.auth.models import User
-    from compliance.extensions import babel, csrf, db, login_manager, migrate
+    from compliance.extensions import babel, csrf, db, login_manager
     from compliance.i18n import select_locale
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True,
-                     compare_type=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
@@ -151,18 +188,13 @@ def _connect_listeners() -> None:
 
 
 def _register_cli(app: Flask) -> None:
-    from compliance.audit_cli import audit_cli
-    from compliance.demo import demo_command
-    from compliance.evidence.cli import evidence_cli
-    from compliance.manual.cli import manual_cli
-    from compliance.members.cli import members_cli
-    from compliance.reminders.cli import reminders_cli, scheduler_command
-    from compliance.reports.cli import report_cli
-    from compliance.users.cli import users_cli
+    """The commands for `flask --app wsgi ...`; the `compliance` script loads them one at a
+    time from the same table (compliance/commands.py)."""
+    from compliance.commands import COMMANDS, load_command
 
-    for command in (manual_cli, members_cli, users_cli, audit_cli, demo_command,
-                    reminders_cli, scheduler_command, report_cli, evidence_cli):
-        app.cli.add_command(command)
+    for name in COMMANDS:
+        if name not in app.cli.commands and name not in ("run", "shell", "routes", "db"):
+            app.cli.add_command(load_command(name), name)
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -53,7 +53,64 @@ def load_settings(environ: Mapping[str, str], instance_path: Path) -> dict[str, 
     settings.update(_reminders(environ))
     settings.update(_accounts(environ))
     settings["SCORING_POLICY"] = _scoring(environ)
+    settings["MAIL_TRANSPORT"] = _mail_transport(environ, development, instance_path)
+    if not development:
+        _required_in_production(environ)
     return settings
+
+
+#: Where an installed package keeps its instance folder when COMPLIANCE_INSTANCE is unset.
+INSTALLED_INSTANCE = Path("/var/lib/compliance")
+MAIL_TRANSPORTS = ("smtp", "outbox")
+
+
+def instance_folder(environ: Mapping[str, str], checkout_instance: Path | None) -> Path:
+    """The instance folder (SQLite database, evidence, outbox; the secret key in
+    development): COMPLIANCE_INSTANCE, else ./instance in a checkout, else
+    /var/lib/compliance for an installed package — never inside site-packages, which the
+    next upgrade replaces. Created when missing."""
+    raw = environ.get("COMPLIANCE_INSTANCE", "").strip()
+    path = Path(raw).absolute() if raw else (checkout_instance or INSTALLED_INSTANCE)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"the instance folder {path} cannot be created ({exc.strerror}): "
+                          "set COMPLIANCE_INSTANCE to a folder this user may write") from None
+    return path
+
+
+def _mail_transport(environ: Mapping[str, str], development: bool, instance_path: Path) -> str:
+    """How mail leaves: "smtp" (SMTP_HOST), or "outbox" (.eml files in the instance's
+    outbox/ folder). Production never falls back to the outbox: it must be named."""
+    raw = environ.get("MAIL_TRANSPORT", "").strip().lower()
+    has_host = bool(environ.get("SMTP_HOST", "").strip())
+    if raw and raw not in MAIL_TRANSPORTS:
+        raise ConfigError(f"MAIL_TRANSPORT={raw!r} is not valid: use smtp or outbox")
+    if raw == "smtp" and not has_host:
+        raise ConfigError("MAIL_TRANSPORT=smtp needs SMTP_HOST, the mail server's name")
+    if raw == "outbox" and has_host:
+        raise ConfigError("MAIL_TRANSPORT=outbox and SMTP_HOST are both set: choose one")
+    if raw:
+        return raw
+    if has_host:
+        return "smtp"
+    if development:
+        return "outbox"
+    raise ConfigError("no mail transport: set SMTP_HOST (with SMTP_PORT, SMTP_USERNAME...) to "
+                      f"send e-mail, or MAIL_TRANSPORT=outbox to write it to "
+                      f"{instance_path / 'outbox'} instead")
+
+
+def _required_in_production(environ: Mapping[str, str]) -> None:
+    """Settings whose development defaults would be silently wrong in production."""
+    needed = {
+        "BASE_URL": "the https:// address people open, used in e-mail and calendar links",
+        "MAIL_FROM": "the sender of the e-mails, e.g. compliance@your-association.be",
+    }
+    for name, meaning in needed.items():
+        if not environ.get(name, "").strip():
+            raise ConfigError(f"{name} is not set: it is required when COMPLIANCE_ENV is "
+                              f"production ({meaning})")
 
 
 def database_url(raw: str) -> str:

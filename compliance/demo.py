@@ -22,7 +22,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 from sqlalchemy import func, select
 
-from compliance import clock
+from compliance import FILES_ROOT, clock
 from compliance.actions.models import CorrectiveAction
 from compliance.actions.services import complete_action, start_action, verify_action
 from compliance.assessments.services import link_evidence, save_answer, submit_assessment
@@ -43,7 +43,7 @@ from compliance.reminders.duties import record_duty
 from compliance.reviews.services import complete_pre_audit, save_verdict
 from compliance.users.services import create_user
 
-MANUAL_PATH = Path(__file__).resolve().parent.parent / "checklists" / "mdr-cmd"
+MANUAL_PATH = FILES_ROOT / "checklists" / "mdr-cmd"
 CAMPAIGN_TITLE = "Self-assessment 2026"
 NEW_VERSION_TITLE = "Self-assessment 2026 — manual 2026.2"
 

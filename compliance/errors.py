@@ -157,9 +157,30 @@ def fault_response(kind: str | None) -> Response:
     return response
 
 
+def cookie_refused_over_http() -> bool:
+    """A form posted over plain HTTP without the session cookie while cookies are sent
+    over HTTPS only (SESSION_COOKIE_SECURE): the browser kept the cookie to itself, so
+    the form's token cannot match — the address, not the form, is the problem."""
+    return (request.method == "POST" and not request.is_secure
+            and bool(current_app.config.get("SESSION_COOKIE_SECURE"))
+            and current_app.config["SESSION_COOKIE_NAME"] not in request.cookies)
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
+        if cookie_refused_over_http():
+            app.logger.warning(
+                "%s %s over plain HTTP without the session cookie, which SESSION_COOKIE_SECURE "
+                "sends over HTTPS only: serve the site over HTTPS (behind a proxy, set "
+                "TRUSTED_PROXIES so that its X-Forwarded-Proto is believed)",
+                request.method, request.path)
+            text = _l("This site works over a secure connection only, and this page was "
+                      "opened over plain HTTP, so your browser did not send what the form "
+                      "needs. Nothing was changed: open the site's address with https:// "
+                      "and try again.")
+            title = _l("Secure connection needed")
+            return render_template("errors.html", code=400, title=title, text=text), 400
         text = _l("The form had expired or came from elsewhere. Nothing was changed: "
                   "please go back, reload the page and try again.")
         return render_template("errors.html", code=400, title=_l("Form expired"), text=text), 400

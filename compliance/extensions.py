@@ -1,15 +1,16 @@
-"""Flask extensions, created without an app and bound in create_app()."""
+"""Flask extensions, created without an app and bound in create_app().
+
+Flask-Migrate is bound by compliance.init_migrations, only where migrations are used:
+importing it imports Alembic, which would slow every command down."""
 
 from flask_babel import Babel
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
 from compliance.db import Base
 
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()

@@ -37,7 +37,9 @@ def test_defaults_live_under_the_instance_folder(tmp_path):
 
 
 def test_production_cookies_are_secure(tmp_path):
-    config = settings(tmp_path, SECRET_KEY="k" * 40, AUDIT_KEY="a" * 40)
+    config = settings(tmp_path, SECRET_KEY="k" * 40, AUDIT_KEY="a" * 40,
+                      BASE_URL="https://c.example", MAIL_FROM="c@c.example",
+                      MAIL_TRANSPORT="outbox")
     assert config["SESSION_COOKIE_SECURE"] is True
 
 

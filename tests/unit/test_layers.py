@@ -35,7 +35,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("dashboard",),
     ("reports",),
     ("home",),
-    ("audit_cli", "demo", "models", "cli", "__init__"),  # the application itself
+    ("audit_cli", "demo", "models", "cli", "commands", "wsgi", "backup", "__init__"),  # the app
 ]
 SHARED = {0, len(LAYERS) - 1}  # the kernel's and the application's modules
 LAYER_OF = {name: index for index, names in enumerate(LAYERS) for name in names}
