@@ -30,7 +30,7 @@ COMMANDS: dict[str, Command] = {
                        "Restore a backup into an empty database and evidence folder, then "
                        "check it.", "light"),
     "evidence": Command("compliance.evidence.cli:evidence_cli",
-                        "Evidence files: verify them, remove the unreferenced ones.", "light"),
+                        "The evidence store.", "light"),
     "db": Command("flask_migrate.cli:db", "Perform database migrations.",
                   "migrations"),
     "reminders": Command("compliance.reminders.cli:reminders_cli", "Deadline reminders."),

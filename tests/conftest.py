@@ -25,8 +25,10 @@ FAST_ARGON2 = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
 
 
 def test_environ(instance: Path, database_url: str) -> dict[str, str]:
+    # One audit key for every test app, as one installation has one: a database restored
+    # into a new instance folder still verifies.
     return {"COMPLIANCE_ENV": "development", "COMPLIANCE_INSTANCE": str(instance),
-            "DATABASE_URL": database_url}
+            "DATABASE_URL": database_url, "AUDIT_KEY": "test-audit-key-" + "0" * 32}
 
 
 def make_app(instance: Path, database_url: str, **config):

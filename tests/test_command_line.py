@@ -10,10 +10,12 @@ from pathlib import Path
 
 import click
 import pytest
+from alembic.script import ScriptDirectory
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
+from compliance import FILES_ROOT
 from compliance.auth.models import User
 from compliance.cli import database_problem
 from compliance.commands import COMMANDS, load_command
@@ -109,15 +111,15 @@ def test_a_database_at_an_older_revision_says_to_migrate(tmp_path):
     with app.app_context():
         upgrade(revision="412fa578f77e")
     error = OperationalError("SELECT revision FROM assessment", {}, Exception("no such column"))
+    head = ScriptDirectory(str(FILES_ROOT / "migrations")).get_current_head()
     assert database_problem(app, error) == (
         f"sqlite:///{tmp_path / 'old.db'} is at schema revision 412fa578f77e, this version "
-        "needs 5a1c0e7b2d41: run 'compliance db upgrade' (no such column)")
+        f"needs {head}: run 'compliance db upgrade' (no such column)")
 
 
 def test_an_invalid_email_address_is_refused_in_one_line(app, runner):
     result = runner.invoke(args=["users", "create", "--email", "bad", "--role", "admin"])
     assert result.exit_code == 1
-    assert result.output.strip() == ("Error: bad is not a valid e-mail address: An email "
-                                     "address must have an @-sign.")
+    assert result.output.strip() == "Error: bad is not an e-mail address."
     with app.app_context():
         assert db.session.scalar(select(func.count(User.id))) == 0

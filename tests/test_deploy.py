@@ -30,7 +30,9 @@ def test_the_example_settings_need_a_secret_key_then_are_valid(tmp_path):
     environ = example_settings(tmp_path)
     with pytest.raises(ConfigError, match="SECRET_KEY is not set"):
         load_settings(environ, tmp_path)
-    config = load_settings({**environ, "SECRET_KEY": "0" * 64}, tmp_path)
+    with pytest.raises(ConfigError, match="AUDIT_KEY is not set"):
+        load_settings({**environ, "SECRET_KEY": "0" * 64}, tmp_path)
+    config = load_settings({**environ, "SECRET_KEY": "0" * 64, "AUDIT_KEY": "1" * 64}, tmp_path)
     assert config["COMPLIANCE_ENV"] == "production" and config["MAIL_TRANSPORT"] == "smtp"
     assert config["MAIL_FROM"] == "MDR compliance <compliance@example.be>"
     assert config["TRUSTED_PROXIES"] == 1

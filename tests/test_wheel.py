@@ -52,7 +52,7 @@ def venv(tmp_path_factory) -> Path:
 def production_environ(venv: Path, folder: Path) -> dict[str, str]:
     return {
         "PATH": f"{venv / 'bin'}:/usr/bin:/bin", "HOME": str(folder), "LANG": "C.UTF-8",
-        "COMPLIANCE_ENV": "production", "SECRET_KEY": "s" * 48,
+        "COMPLIANCE_ENV": "production", "SECRET_KEY": "s" * 48, "AUDIT_KEY": "a" * 48,
         "COMPLIANCE_INSTANCE": str(folder / "instance"),
         "DATABASE_URL": f"sqlite:///{folder / 'compliance.db'}",
         "BASE_URL": "https://compliance.union.example", "MAIL_FROM": "compliance@union.example",

@@ -7,7 +7,7 @@ import pytest
 
 from compliance.config import INSTALLED_INSTANCE, ConfigError, instance_folder, load_settings
 
-PRODUCTION = {"SECRET_KEY": "k" * 40, "BASE_URL": "https://compliance.union.example",
+PRODUCTION = {"SECRET_KEY": "k" * 40, "AUDIT_KEY": "a" * 40, "BASE_URL": "https://compliance.union.example",
               "MAIL_FROM": "compliance@union.example", "SMTP_HOST": "mail.union.example"}
 
 
