@@ -36,6 +36,10 @@ def create_app(config: Mapping[str, object] | None = None,
         BABEL_DEFAULT_LOCALE="en",
         BABEL_DEFAULT_TIMEZONE="Europe/Brussels",
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
+        # The application's own pages, styles, scripts and JSON go compressed; a member's
+        # files (evidence downloads, of whatever type) go exactly as stored.
+        COMPRESS_MIMETYPES=["text/html", "text/css", "text/javascript",
+                            "application/javascript", "application/json"],
     )
     app.config.update(settings)
     app.config.update(config or {})
@@ -61,13 +65,14 @@ def create_app(config: Mapping[str, object] | None = None,
 def _init_extensions(app: Flask) -> None:
     from compliance import models  # noqa: F401  every model, for Alembic and relationships
     from compliance.auth.models import User
-    from compliance.extensions import babel, csrf, db, login_manager, migrate
+    from compliance.extensions import babel, compress, csrf, db, login_manager, migrate
     from compliance.i18n import select_locale
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True,
                      compare_type=True)
     csrf.init_app(app)
+    compress.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

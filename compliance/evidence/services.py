@@ -3,9 +3,10 @@ a file to an answer or an action belongs to those features."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -87,6 +88,35 @@ def upload_evidence(member: Member, *, filename: str | None, stream: BinaryIO, t
     log_event("evidence.uploaded", evidence, actor=actor, member_id=member.id,
               after=evidence.snapshot())
     return evidence
+
+
+def evidence_with_content(member_id: int, stream: BinaryIO) -> Evidence | None:
+    """The member's evidence (not withdrawn) whose file has this content, if any: the
+    same file uploaded again is recognised by its SHA-256. The stream is rewound."""
+    digest = hashlib.sha256()
+    while chunk := stream.read(storage.CHUNK):
+        digest.update(chunk)
+    stream.seek(0)
+    return db.session.scalar(
+        select(Evidence).where(Evidence.member_id == member_id,
+                               Evidence.sha256 == digest.hexdigest(),
+                               Evidence.withdrawn_at.is_(None))
+        .order_by(Evidence.id).limit(1))
+
+
+def upload_or_reuse(member: Member, *, filename: str | None, stream: BinaryIO,
+                    **details: Any) -> tuple[Evidence, bool]:
+    """Upload a file, unless the member already has it: then that evidence, and True.
+    ``details`` are :func:`upload_evidence`'s keyword arguments."""
+    existing = evidence_with_content(member.id, stream)
+    if existing is not None:
+        return existing, True
+    return upload_evidence(member, filename=filename, stream=stream, **details), False
+
+
+def reused_message(filename: str | None, evidence: Evidence) -> object:
+    return _l("%(name)s is already in the library as “%(title)s”: that evidence is used, "
+              "the file is not stored twice.", name=filename or "—", title=evidence.title)
 
 
 def withdraw_evidence(evidence: Evidence, *, reason: str, actor: User) -> None:
