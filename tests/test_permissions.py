@@ -37,6 +37,7 @@ KINDS = {
     "assessments.save_answer": "member_write", "assessments.include": "member_write",
     "assessments.upload": "member_write", "assessments.link": "member_write",
     "assessments.unlink": "member_write", "assessments.submit": "manager_write",
+    "assessments.confirm": "member_write", "assessments.answer_evidence": "member_read",
     "evidence.withdraw": "member_write",
     "assessments.send_back": "review",
     "reviews.review": "reviewer_read", "reviews.save_verdict": "review",
@@ -141,7 +142,7 @@ def test_every_route_has_a_kind(app):
 
 def form_for(endpoint, values):
     """Enough of a form that an allowed request passes validation."""
-    return {"evidence_id": values["evidence_id"]} if endpoint == "assessments.link" else {}
+    return {"evidence": values["evidence_id"]} if endpoint == "assessments.link" else {}
 
 
 def allowed(endpoint, response) -> bool:

@@ -86,7 +86,8 @@ def upload(assessment_id: int, answer_id: int):
     def failed(message: str, status: int):
         evidence_services.discard_unreferenced(written)
         db.session.expire_all()
-        return evidence_page(assessment, answer, form=form, errors={field["name"]: message},
+        return evidence_page(assessment, answer, form=form,
+                             errors={"form" if locked else field["name"]: message},
                              status=409 if locked else status)
 
     return finish_post(change, done=lambda _result: redirect_with(
@@ -116,7 +117,8 @@ def link(assessment_id: int, answer_id: int):
                  "%(num)d files of the library now support %(key)s.", len(chosen),
                  key=answer.requirement_key), checklist_at(assessment, answer)),
         failed=lambda message, status: evidence_page(
-            assessment, answer, errors={"library": message}, status=409 if locked else status))
+            assessment, answer, errors={"form" if locked else "library": message},
+            status=409 if locked else status))
 
 
 @bp.route("/<int:assessment_id>/answers/<int:answer_id>/unlink/<int:evidence_id>",
@@ -141,4 +143,5 @@ def unlink(assessment_id: int, answer_id: int, evidence_id: int):
                                 show=request.args.get("show")))
 
     return finish_post(change, done=done, failed=lambda message, status: evidence_page(
-        assessment, answer, errors={"files": message}, status=409 if locked else status))
+        assessment, answer, errors={"form" if locked else "unlink": message},
+        status=409 if locked else status))

@@ -87,10 +87,8 @@ def _filter(show: str):  # noqa: ANN202
     return None
 
 
-def answers_for_page(assessment: Assessment, chapter_id: int | None, show: str,
-                     keep: int | None = None) -> tuple[list[Answer], set[int]]:
-    """The answers a checklist shows, and which of them are there only because they are
-    ``keep`` (the one just changed, shown whatever the filter)."""
+def answers_for_page(assessment: Assessment, chapter_id: int | None, show: str) -> list[Answer]:
+    """The answers of a chapter (or all), with what the pre-audit page shows of them."""
     query = (select(Answer).where(Answer.assessment_id == assessment.id)
              .options(joinedload(Answer.requirement), joinedload(Answer.updated_by),
                       joinedload(Answer.verdict),
@@ -99,15 +97,9 @@ def answers_for_page(assessment: Assessment, chapter_id: int | None, show: str,
     if chapter_id is not None:
         query = query.where(Answer.chapter_id == chapter_id)
     condition = _filter(show)
-    if condition is None:
-        return list(db.session.scalars(query).unique()), set()
-    matching = case((condition, True), else_=False).label("matching")
-    if keep is not None:
-        query = query.where(or_(condition, Answer.id == keep))
-    else:
+    if condition is not None:
         query = query.where(condition)
-    rows = db.session.execute(query.add_columns(matching)).unique().all()
-    return [answer for answer, _ in rows], {answer.id for answer, match in rows if not match}
+    return list(db.session.scalars(query).unique())
 
 
 def unanswered(assessment: Assessment) -> list[Answer]:

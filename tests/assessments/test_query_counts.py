@@ -1,6 +1,6 @@
 """The assessment pages run a fixed number of SQL queries, whatever the data: the shipped
-manual's newest version (every requirement), first with nothing answered, then with every requirement
-answered and 30 evidence files linked across the answers."""
+manual's newest version (every requirement), first with nothing answered, then with every
+requirement answered and 30 evidence files linked across the answers."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """Answering, submitting and sending back, as members and reviewers do it."""
 
+import html
 import re
 import threading
 
@@ -118,8 +119,18 @@ def test_submit_lists_what_is_missing_then_locks(app, client, people, assessment
     assert "Assessment submitted." in done.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Assessment, assessments["a"]).state == "submitted"
-    locked = save(client, app, assessments, "ORG-01", status="not_compliant")
-    assert locked.status_code == 403
+    # A tab left open before the submission: the save says why it is locked (not a 403
+    # about roles), changes nothing, and shows what was typed so it can be copied.
+    locked = save(client, app, assessments, "ORG-01", status="not_compliant",
+                  comment="Typed in an old tab")
+    assert locked.status_code == 409
+    text = html.unescape(locked.get_data(as_text=True))
+    assert "This assessment was submitted by Manager on" in text
+    assert "it is locked while the consultant reviews it, and nothing was changed" in text
+    assert "Typed in an old tab" in text
+    with app.app_context():
+        assert db.session.get(Answer, assessments["answers"][("MEM-A", "ORG-01")]).status == \
+            "compliant"
     page = client.get(f"/assessments/{assessments['a']}/answers").get_data(as_text=True)
     assert 'class="answer-form"' not in page
 
