@@ -38,7 +38,7 @@ KINDS = {
     "assessments.upload": "member_write", "assessments.link": "member_write",
     "assessments.unlink": "member_write", "assessments.submit": "manager_write",
     "assessments.confirm": "member_write", "assessments.answer_evidence": "member_read",
-    "evidence.withdraw": "member_write",
+    "evidence.withdraw": "member_write", "evidence.upload": "member_write",
     "assessments.send_back": "review",
     "reviews.review": "reviewer_read", "reviews.save_verdict": "review",
     "reviews.complete": "review", "reviews.reopen": "staff_reopen",
@@ -100,7 +100,7 @@ def build_url(app, endpoint, values):
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     with app.test_request_context():
         args = {name: values[name] for name in rule.arguments}
-        if endpoint in ("evidence.index", "reminders.duties"):
+        if endpoint in ("evidence.index", "evidence.upload", "reminders.duties"):
             args["member"] = values["member"]
         return url_for(endpoint, **args), ("GET" if "GET" in rule.methods else "POST")
 
