@@ -138,6 +138,7 @@ def _register_blueprints(app: Flask) -> None:
 def _connect_listeners() -> None:
     """Higher features react to lower ones through signals (compliance.signals)."""
     import compliance.assessments.listeners
+    import compliance.history.listeners
     import compliance.reviews.listeners  # noqa: F401
 
 

@@ -35,3 +35,7 @@ assessment_panels = _signals.signal("assessment-panels")
 #: sender: the Campaign; kwargs: user, panels. The campaign's page shows what the
 #: features above campaigns add (the members' assessments and their progress).
 campaign_panels = _signals.signal("campaign-panels")
+
+#: sender: the Assessment; kwargs: user, panels. The assessment's history page shows what
+#: the features above add: its events told as sentences (compliance.history).
+assessment_history_panels = _signals.signal("assessment-history-panels")

@@ -7,18 +7,15 @@ from __future__ import annotations
 from flask import abort, flash, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from compliance.assessments import bp, queries, services
 from compliance.assessments.forms import ReasonForm
-from compliance.assessments.workflow import can_see_verdicts, can_send_back, can_submit
-from compliance.audit import AuditEvent
+from compliance.assessments.workflow import can_send_back, can_submit
 from compliance.errors import require
-from compliance.extensions import db
 from compliance.form_posts import finish_post, redirect_with
 from compliance.manual.queries import chapters_of
 from compliance.panels import collect
-from compliance.signals import assessment_panels
+from compliance.signals import assessment_history_panels, assessment_panels
 
 
 @bp.route("/")
@@ -89,13 +86,11 @@ def send_back(assessment_id: int):
 @bp.route("/<int:assessment_id>/history")
 @login_required
 def history(assessment_id: int):
+    """Every change, told as sentences by the features that know them (panels)."""
     assessment = queries.get_assessment_or_404(assessment_id, current_user)
-    query = select(AuditEvent).where(AuditEvent.assessment_id == assessment.id)
-    if not can_see_verdicts(current_user, assessment):  # the pre-audit shows once completed
-        query = query.where(~AuditEvent.action.like("verdict.%"),
-                            ~AuditEvent.action.like("pre_audit.%"))
-    events = db.session.scalars(query.order_by(AuditEvent.id.desc())).unique().all()
-    return render_template("assessments/history.html", assessment=assessment, events=events)
+    return render_template("assessments/history.html", assessment=assessment,
+                           panels=collect(assessment_history_panels, assessment,
+                                          user=current_user))
 
 
 # The checklist's routes, on the same blueprint.

@@ -29,6 +29,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("assessments",),
     ("actions",),
     ("reviews",),
+    ("history",),
     ("reminders",),
     ("dashboard",),
     ("reports",),
