@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, flash, redirect, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -52,6 +52,16 @@ ERROR_TEXTS = {
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
+        """A form left open until its session ended (a login page overnight...): when
+        the same address shows the form, it comes back fresh with a message, rather than
+        an error page. Forms whose input is worth keeping check their token themselves
+        (compliance.form_posts.form_expired) and come back with it."""
+        rule = request.url_rule
+        if rule is not None and "GET" in (rule.methods or ()):
+            flash(_l("The page had expired, so nothing was sent: it is loaded again below. "
+                     "Please fill it in once more."), "error")
+            return redirect(request.full_path if request.query_string else request.path,
+                            code=303)
         text = _l("The form had expired or came from elsewhere. Nothing was changed: "
                   "please go back, reload the page and try again.")
         return render_template("errors.html", code=400, title=_l("Form expired"), text=text), 400
