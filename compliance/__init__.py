@@ -40,6 +40,9 @@ def create_app(config: Mapping[str, object] | None = None,
         # files (evidence downloads, of whatever type) go exactly as stored.
         COMPRESS_MIMETYPES=["text/html", "text/css", "text/javascript",
                             "application/javascript", "application/json"],
+        # Files sent as streams (static files, downloads) go as they are: compressing a
+        # stream left its file open.
+        COMPRESS_STREAMS=False,
     )
     app.config.update(settings)
     app.config.update(config or {})
