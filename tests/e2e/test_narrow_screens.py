@@ -11,7 +11,6 @@ from sqlalchemy import select
 
 from compliance.assessments.models import Answer
 from compliance.campaigns.models import Campaign
-from compliance.extensions import db
 from compliance.manual.models import Chapter
 from tests.e2e.demo_world import PASSWORD, demo_one_year_on
 
