@@ -138,6 +138,8 @@ def answers_page(assessment: Assessment, *, row: RowState | None = None,
     focus = row.answer_id if row else request.args.get("focus", type=int)
     answers, off_filter = queries.checklist_rows(assessment, chapter.id if chapter else None,
                                                  show, keep=focus)
+    if focus not in {a.id for a in answers}:
+        focus = None  # not on this page: its messages go at the top, as any
     progress = queries.progress_by_chapter([assessment.id])
     by_chapter = {c: p for (_, c), p in progress.items()}
     total = queries.total_progress(progress, assessment.id)

@@ -37,10 +37,3 @@ class IncludeForm(FlaskForm):
 
 class ReasonForm(FlaskForm):
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=5000)])
-
-
-class LinkForm(FlaskForm):
-    """Files of the library chosen to support one requirement."""
-
-    class Meta:
-        csrf = False
