@@ -97,27 +97,35 @@ def row_texts() -> SimpleNamespace:
 
 RADIO = Markup('<label class="status-choice"><input type="radio" name="status" value="{}"{}> '
                '{}</label>')
+STATUSES = Markup('<fieldset class="statuses{}"><legend>{}</legend>{}</fieldset>')
+BADGE = Markup('<span class="badge badge-{}">{}</span>')
 
 
-def status_radios() -> dict[str | None, Markup]:
-    """The answer's radio buttons, written once for each status that may be checked."""
+def status_radios(legend: str) -> dict[tuple[str | None, bool], Markup]:
+    """The answer's fieldset, written once for each status that may be checked (and
+    once more each when the status was refused)."""
     choices = [(status.value, str(label)) for status, label in STATUS_LABELS.items()]
-    return {checked: Markup("").join(
+    return {(checked, refused): STATUSES.format(" has-error" if refused else "", legend,
+                                                Markup("").join(
         RADIO.format(value, Markup(" checked") if value == checked else "", label)
-        for value, label in choices) for checked in (None, *(v for v, _ in choices))}
+        for value, label in choices))
+        for checked in (None, *(v for v, _ in choices)) for refused in (False, True)}
 
 
 def page_context(assessment: Assessment) -> dict[str, Any]:
     """What every row shares: addresses, texts, the form token, date formatting."""
     query = {"chapter": request.args.get("chapter"), "show": request.args.get("show")}
+    texts = row_texts()
     return {
         "row_url": url_around("assessments.save_answer", "answer_id",
                               assessment_id=assessment.id, **query),
         "evidence_url": url_around("assessments.answer_evidence", "answer_id",
                                    assessment_id=assessment.id, **query),
         "download_url": url_around("evidence.download", "evidence_id"),
-        "t": row_texts(), "token": generate_csrf(), "dates": Dates(),
-        "radios": status_radios(),
+        "t": texts, "token": generate_csrf(), "dates": Dates(),
+        "radios": status_radios(texts.answer),
+        "badges": {level: BADGE.format(level, getattr(texts, level))
+                   for level in ("major", "minor")},
         "note_max": NOTE_LENGTH, "accept": ACCEPT,
         "verdicts_shown": can_see_verdicts(current_user, assessment),
     }
