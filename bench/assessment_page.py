@@ -57,8 +57,8 @@ WARM_UPS = 3
 VIEW_VARIABLES = ("assessment", "chapters", "chapter", "show", "rows", "excluded", "progress",
                   "total", "texts", "editable", "focus", "off_filter", "row", "messages",
                   "locked", "confirmable", "row_url", "evidence_url", "download_url", "t",
-                  "token", "dates", "radios", "badges", "note_max", "accept", "verdicts_shown",
-                  "today")
+                  "token", "dates", "radios", "badges", "note_max", "accept",
+                  "verdicts_shown", "today")
 CSRF = re.compile(r'name="csrf_token" value="[^"]*"')
 
 

@@ -149,33 +149,40 @@ def server_time(app, client, assessment_id: int, iterations: int) -> bool:  # no
         return PLAIN_PAGE.render(rows=rows, statuses=statuses, token=token)
 
     assert baseline().count("<form") == len(rows)
-    page_ms, plain_ms = medians({"page": page, "plain": baseline}, iterations)
+    (page_ms, page_wall), (plain_ms, plain_wall) = timings(
+        {"page": page, "plain": baseline}, iterations)
     ratio = page_ms / plain_ms
-    print(f"time:     page {page_ms:.1f} ms, plain Jinja page of the same {len(rows)} rows "
-          f"with one form each {plain_ms:.2f} ms (medians of {iterations}, interleaved)")
+    print(f"time:     page {page_ms:.1f} ms, plain Jinja page of the same {len(rows)} rows with "
+          f"one form each {plain_ms:.2f} ms (CPU time, medians of {iterations}, interleaved; "
+          f"wall clock {page_wall:.1f} and {plain_wall:.2f} ms)")
     print(f"time:     ratio page/plain {ratio:.1f}× (target ≤ {TARGET_RATIO:.0f}×)")
     return ratio <= TARGET_RATIO
 
 
-def medians(runs: dict[str, Callable[[], object]], iterations: int) -> list[float]:
-    """The median time of each, in ms: interleaved, so a busy machine slows both alike,
-    and with the garbage collector run between runs, never during one (the page leaves
-    garbage the plain render would otherwise pay for)."""
+def timings(runs: dict[str, Callable[[], object]], iterations: int) -> list[tuple[float, float]]:
+    """The median CPU time and wall-clock time of each, in ms. Interleaved; the garbage
+    collector run between runs, never during one (the page leaves garbage the plain render
+    would otherwise pay for). The target is checked on the CPU time of the thread that
+    serves the request (the test client serves it in this thread, SQLite included): on
+    a machine shared with other work, wall-clock times stretch with the load, and the
+    longer run stretches more."""
     for _ in range(3):
         for run in runs.values():
             run()
-    spent: dict[str, list[float]] = {name: [] for name in runs}
+    cpu: dict[str, list[float]] = {name: [] for name in runs}
+    wall: dict[str, list[float]] = {name: [] for name in runs}
     gc.disable()
     try:
         for _ in range(iterations):
             for name, run in runs.items():
                 gc.collect()
-                start = time.perf_counter()
+                start, started = time.thread_time(), time.perf_counter()
                 run()
-                spent[name].append(1000 * (time.perf_counter() - start))
+                cpu[name].append(1000 * (time.thread_time() - start))
+                wall[name].append(1000 * (time.perf_counter() - started))
     finally:
         gc.enable()
-    return [statistics.median(spent[name]) for name in runs]
+    return [(statistics.median(cpu[name]), statistics.median(wall[name])) for name in runs]
 
 
 def dom_content_loaded(app, assessment_id: int, loads: int) -> float | None:  # noqa: ANN001
