@@ -37,9 +37,13 @@ messages: $(VENV)/.installed
 migrate: install
 	$(BIN)/compliance db upgrade
 
+# The day's reminder pass runs before serving, so the demo's notices are there at once
+# (each reminder goes out once: a second `make run` the same day sends nothing again;
+# without SMTP_HOST the digests are written to instance/outbox/).
 run: install migrate
 	$(BIN)/compliance manual import checklists/mdr-cmd
 	$(BIN)/compliance demo --if-empty
+	$(BIN)/compliance reminders send
 	@echo "Serving on http://127.0.0.1:5000 (Ctrl+C to stop)"
 	$(BIN)/compliance run --host 127.0.0.1 --port 5000
 

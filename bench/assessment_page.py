@@ -54,8 +54,11 @@ PASSWORD = "bench password 2026"
 EVIDENCE_FILES = 30
 WARM_UPS = 3
 # What the view passes to the template; the rest comes from the context processors.
-VIEW_VARIABLES = ("assessment", "chapters", "chapter", "show", "answers", "excluded",
-                  "progress", "total", "library", "errors", "entered", "today", "editable")
+VIEW_VARIABLES = ("assessment", "chapters", "chapter", "show", "rows", "excluded", "progress",
+                  "total", "texts", "editable", "focus", "off_filter", "row", "messages",
+                  "locked", "confirmable", "row_url", "evidence_url", "download_url", "t",
+                  "token", "dates", "radios", "badges", "note_max", "accept",
+                  "verdicts_shown", "today")
 CSRF = re.compile(r'name="csrf_token" value="[^"]*"')
 
 
@@ -172,7 +175,7 @@ def main() -> int:
         with counting_queries(app) as statements_baseline:
             from_memory = baseline()
         assert not statements_baseline, "the baseline reached the database"
-        assert len(context["answers"]) == included
+        assert len(context["rows"]) == included
         assert CSRF.sub("", from_memory) == CSRF.sub("", html), \
             "the baseline does not render the same page"
 
@@ -180,7 +183,7 @@ def main() -> int:
         page_rate, baseline_rate = measured["page"], measured["baseline"]
 
     ratio = page_rate / baseline_rate
-    print(f"page:     GET {url}  {len(html) / 1024:.0f} KiB, {len(context['answers'])} "
+    print(f"page:     GET {url}  {len(html) / 1024:.0f} KiB, {len(context['rows'])} "
           f"answers, {len(statements)} SQL queries")
     print(f"page:     {page_rate:7.1f} requests/s ({1000 / page_rate:.1f} ms each, "
           f"{options.iterations} after {WARM_UPS} warm-ups, interleaved with the baseline)")

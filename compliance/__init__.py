@@ -61,6 +61,13 @@ def create_app(config: Mapping[str, object] | None = None,
         BABEL_DEFAULT_LOCALE="en",
         BABEL_DEFAULT_TIMEZONE="Europe/Brussels",
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
+        # The application's own pages, styles, scripts and JSON go compressed; a member's
+        # files (evidence downloads, of whatever type) go exactly as stored.
+        COMPRESS_MIMETYPES=["text/html", "text/css", "text/javascript",
+                            "application/javascript", "application/json"],
+        # Files sent as streams (static files, downloads) go as they are: compressing a
+        # stream left its file open.
+        COMPRESS_STREAMS=False,
     )
     app.config.update(settings)
     app.config.update(config or {})
@@ -101,11 +108,12 @@ def _init_extensions(app: Flask) -> None:
 
     from compliance import models  # noqa: F401  every model, for Alembic and relationships
     from compliance.auth.models import User
-    from compliance.extensions import babel, csrf, db, login_manager
+    from compliance.extensions import babel, compress, csrf, db, login_manager
     from compliance.i18n import select_locale
 
     db.init_app(app)
     csrf.init_app(app)
+    compress.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -183,6 +191,7 @@ def _register_blueprints(app: Flask) -> None:
 def _connect_listeners() -> None:
     """Higher features react to lower ones through signals (compliance.signals)."""
     import compliance.assessments.listeners
+    import compliance.history.listeners
     import compliance.notifications.listeners
     import compliance.reviews.listeners  # noqa: F401
 

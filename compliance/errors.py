@@ -12,7 +12,18 @@ from __future__ import annotations
 import contextlib
 import logging
 
-from flask import Flask, Response, current_app, g, jsonify, render_template, request, session
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+)
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -169,6 +180,11 @@ def cookie_refused_over_http() -> bool:
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
+        """A form posted over plain HTTP to a site whose cookie is HTTPS-only says so. A
+        form left open until its session ended (a login page overnight...): when the same
+        address shows the form, it comes back fresh with a message, rather than an error
+        page. Forms whose input is worth keeping check their token themselves
+        (compliance.form_posts.form_expired) and come back with it."""
         if cookie_refused_over_http():
             app.logger.warning(
                 "%s %s over plain HTTP without the session cookie, which SESSION_COOKIE_SECURE "
@@ -181,6 +197,12 @@ def register_error_handlers(app: Flask) -> None:
                       "and try again.")
             title = _l("Secure connection needed")
             return render_template("errors.html", code=400, title=title, text=text), 400
+        rule = request.url_rule
+        if rule is not None and "GET" in (rule.methods or ()):
+            flash(_l("The page had expired, so nothing was sent: it is loaded again below. "
+                     "Please fill it in once more."), "error")
+            return redirect(request.full_path if request.query_string else request.path,
+                            code=303)
         text = _l("The form had expired or came from elsewhere. Nothing was changed: "
                   "please go back, reload the page and try again.")
         return render_template("errors.html", code=400, title=_l("Form expired"), text=text), 400

@@ -15,9 +15,12 @@ from typing import Any, TypeVar
 from flask import flash, jsonify, redirect, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import validate_csrf
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
+from wtforms import ValidationError
 
 from compliance.errors import (
     CONFLICT,
@@ -73,6 +76,21 @@ def form_errors(form: FlaskForm) -> str:
     return "; ".join(str(e) for errors in form.errors.values() for e in errors)
 
 
+FORM_EXPIRED = _l("This page had expired (you logged in again, or in another tab): nothing "
+                  "was saved. What you typed is kept below: check it and save again.")
+
+
+def form_expired() -> bool:
+    """The post's CSRF token is no longer valid. Views exempted from the global check
+    (``csrf.exempt``) call this first, to refuse the post with the input kept instead of
+    the bare error page."""
+    try:
+        validate_csrf(request.form.get("csrf_token"))
+    except ValidationError:
+        return True
+    return False
+
+
 def wants_json() -> bool:
     return request.accept_mimetypes.best == "application/json"
 
@@ -101,4 +119,5 @@ def save_row(form: FlaskForm, save: Callable[[], Any], *, saved: str, back_to: s
     return finish_post(change, done=done, failed=failed)
 
 
-__all__ = ["Conflict", "finish_post", "form_errors", "redirect_with", "save_row"]
+__all__ = ["FORM_EXPIRED", "Conflict", "finish_post", "form_errors", "form_expired",
+           "redirect_with", "save_row"]

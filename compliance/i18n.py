@@ -12,6 +12,18 @@ LANGUAGE_NAMES = {"fr": "Français", "nl": "Nederlands", "en": "English"}
 DEFAULT_LANGUAGE = "en"
 
 
+#: One way to write dates in each language (Flask-Babel's formats): day, month, year and a
+#: 24-hour clock — "12 Mar 2026", "12 mrt 2026", "12 mars 2026, 14:05" — in every page
+#: and digest, whether a template asks for the default, "short" or "medium".
+DATE_FORMATS = {
+    "time": "medium", "date": "medium", "datetime": "medium",
+    "time.short": "HH:mm", "time.medium": "HH:mm", "time.full": None, "time.long": None,
+    "date.short": "d MMM y", "date.medium": "d MMM y", "date.full": None, "date.long": None,
+    "datetime.short": "d MMM y, HH:mm", "datetime.medium": "d MMM y, HH:mm",
+    "datetime.full": None, "datetime.long": None,
+}
+
+
 def select_locale() -> str:
     if not has_request_context():  # the command line speaks English
         return DEFAULT_LANGUAGE

@@ -38,3 +38,7 @@ campaign_panels = _signals.signal("campaign-panels")
 
 #: sender: the Invitation; kwargs: user (the account just made). The invitee accepted.
 invitation_accepted = _signals.signal("invitation-accepted")
+
+#: sender: the Assessment; kwargs: user, panels. The assessment's history page shows what
+#: the features above add: its events told as sentences (compliance.history).
+assessment_history_panels = _signals.signal("assessment-history-panels")

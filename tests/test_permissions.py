@@ -38,7 +38,8 @@ KINDS = {
     "assessments.save_answer": "member_write", "assessments.include": "member_write",
     "assessments.upload": "member_write", "assessments.link": "member_write",
     "assessments.unlink": "member_write", "assessments.submit": "manager_write",
-    "evidence.withdraw": "member_write",
+    "assessments.confirm": "member_write", "assessments.answer_evidence": "member_read",
+    "evidence.withdraw": "member_write", "evidence.upload": "member_write",
     "assessments.send_back": "review",
     "reviews.review": "reviewer_read", "reviews.save_verdict": "review",
     "reviews.complete": "review", "reviews.reopen": "staff_reopen",
@@ -113,7 +114,7 @@ def build_url(app, endpoint, values):
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     with app.test_request_context():
         args = {name: values[name] for name in rule.arguments}
-        if endpoint in ("evidence.index", "reminders.duties"):
+        if endpoint in ("evidence.index", "evidence.upload", "reminders.duties"):
             args["member"] = values["member"]
         return url_for(endpoint, **args), ("GET" if "GET" in rule.methods else "POST")
 
@@ -159,7 +160,7 @@ def test_every_route_has_a_kind(app):
 
 def form_for(endpoint, values):
     """Enough of a form that an allowed request passes validation."""
-    return {"evidence_id": values["evidence_id"]} if endpoint == "assessments.link" else {}
+    return {"evidence": values["evidence_id"]} if endpoint == "assessments.link" else {}
 
 
 def allowed(endpoint, response) -> bool:

@@ -12,12 +12,22 @@ from compliance.actions import bp, queries, services
 from compliance.actions.forms import ActionForm, CloseForm, ReopenActionForm
 from compliance.actions.workflow import ACTION_STATUS_LABELS, can_verify_action, can_work_on_action
 from compliance.auth.models import User
-from compliance.errors import require
+from compliance.errors import DomainError, require
+from compliance.evidence import services as evidence_services
+from compliance.evidence.filetypes import MEDIA_TYPES
 from compliance.evidence.models import Evidence
 from compliance.evidence.queries import member_evidence_query
-from compliance.extensions import db
-from compliance.form_posts import finish_post, form_errors, redirect_with
+from compliance.extensions import csrf, db
+from compliance.form_posts import (
+    FORM_EXPIRED,
+    finish_post,
+    form_errors,
+    form_expired,
+    redirect_with,
+)
 from compliance.forms import select_choices
+
+ACCEPT = ",".join(f".{extension}" for extension in MEDIA_TYPES)
 
 
 @bp.route("/")
@@ -50,14 +60,16 @@ def _forms(action, edit: ActionForm | None = None, close: CloseForm | None = Non
 
 def _page(action, message: str | None = None, status: int = 200, *,  # noqa: ANN001
           edit: ActionForm | None = None, close: CloseForm | None = None,
-          reopen: ReopenActionForm | None = None):
-    """The action's page; after a refused post, with that form's input kept."""
+          reopen: ReopenActionForm | None = None, proof_error: str | None = None):
+    """The action's page; after a refused post, with that form's input kept (and a
+    refused proof file's message at the file field)."""
     if message:
         flash(message, "error")
     edit, close, _users = _forms(action, edit, close)
     edit.revision.data = action.revision  # saved again, it goes over what the page shows
     return render_template("actions/show.html", action=action, edit=edit, close=close,
-                           reopen_form=reopen or ReopenActionForm(formdata=None)), status
+                           reopen_form=reopen or ReopenActionForm(formdata=None),
+                           proof_error=proof_error, accept=ACCEPT), status
 
 
 @bp.route("/<int:action_id>", methods=["GET", "POST"])
@@ -103,20 +115,72 @@ def start(action_id: int):
 
 
 @bp.route("/<int:action_id>/done", methods=["POST"])
+@csrf.exempt  # checked below, so that an expired page comes back with what was typed
 @login_required
 def done(action_id: int):
+    """Mark the action done with what was done and its proof: files of the library and
+    files uploaded with it (a file the member already has is reused, not stored twice).
+    Works whatever the state of the assessment: this is how proof arrives after a
+    pre-audit, when the checklist is locked."""
+    action = queries.get_action_or_404(action_id, current_user)
+    if not can_work_on_action(current_user, action):
+        abort(403)
     form = CloseForm()
+    proof = ProofUpload(action)
 
-    def change(action):  # noqa: ANN001
+    def failed(message: str, status: int):
+        db.session.expire_all()
+        field = message if proof.refused else None
+        return _page(action, None if field else message, status, close=form, proof_error=field)
+
+    if form_expired():
+        return failed(str(FORM_EXPIRED), 400)
+
+    def change() -> None:
         ids = [int(i) for i in request.form.getlist("evidence") if i.isdigit()]
         evidence = list(db.session.scalars(select(Evidence).where(
             Evidence.id.in_(ids), Evidence.member_id == action.member_id)))
         if len(evidence) != len(set(ids)):
             abort(404)
+        evidence += proof.store()
         services.complete_action(action, closure_note=form.closure_note.data or "",
                                  evidence=evidence, actor=current_user)
 
-    return _transition(action_id, can_work_on_action, change, close=form)
+    return finish_post(change, done=lambda _result: redirect_with(
+        " ".join([_("Action %(key)s: %(status)s.", key=action.requirement_key,
+                    status=ACTION_STATUS_LABELS[action.status]), *proof.messages]),
+        url_for("actions.show", action_id=action_id)), failed=failed)
+
+
+class ProofUpload:
+    """The files sent with "mark as done", stored as the member's evidence."""
+
+    def __init__(self, action) -> None:  # noqa: ANN001
+        self.action = action
+        self.files = [f for f in request.files.getlist("files") if f and f.filename]
+        self.title = (request.form.get("proof_title") or "").strip()[:200]
+        self.messages: list[str] = []
+        self.refused = False
+
+    def store(self) -> list[Evidence]:
+        stored = []
+        if not self.files:
+            return stored
+        try:
+            results = evidence_services.upload_or_reuse(
+                self.action.member,
+                [evidence_services.Upload(f.filename, f.stream) for f in self.files],
+                title=self.title, document_date=None, expiry_date=None, version_note=None,
+                actor=current_user)
+        except DomainError:
+            self.refused = True
+            raise
+        for file, (evidence, reused) in zip(self.files, results, strict=True):
+            if reused:
+                self.messages.append(str(evidence_services.reused_message(file.filename,
+                                                                          evidence)))
+            stored.append(evidence)
+        return stored
 
 
 @bp.route("/<int:action_id>/verify", methods=["POST"])

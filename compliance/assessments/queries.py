@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from flask import abort
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from compliance.assessments.models import Answer, AnswerEvidence, Assessment, Status
+from compliance.auth.models import User
 from compliance.campaigns.models import Campaign
+from compliance.evidence.models import Evidence
 from compliance.extensions import db
+from compliance.manual.models import Requirement
 from compliance.permissions import can_view_assessment, visible_member_ids
 
 FILTERS = ("all", "unanswered", "not_compliant", "to_confirm")
@@ -72,7 +76,19 @@ def total_progress(progress: dict[tuple[int, int], Progress], assessment_id: int
     return sum((p for (a, _), p in progress.items() if a == assessment_id), Progress())
 
 
+def _filter(show: str):  # noqa: ANN202
+    """The condition of a checklist filter (None: everything)."""
+    if show == "unanswered":
+        return and_(Answer.included.is_(True), ~_answered())
+    if show == "not_compliant":
+        return Answer.status.in_([Status.NOT_COMPLIANT.value, Status.PARTIAL.value])
+    if show == "to_confirm":
+        return Answer.to_confirm.is_(True)
+    return None
+
+
 def answers_for_page(assessment: Assessment, chapter_id: int | None, show: str) -> list[Answer]:
+    """The answers of a chapter (or all), with what the pre-audit page shows of them."""
     query = (select(Answer).where(Answer.assessment_id == assessment.id)
              .options(joinedload(Answer.requirement), joinedload(Answer.updated_by),
                       joinedload(Answer.verdict),
@@ -80,13 +96,9 @@ def answers_for_page(assessment: Assessment, chapter_id: int | None, show: str) 
              .order_by(Answer.position))
     if chapter_id is not None:
         query = query.where(Answer.chapter_id == chapter_id)
-    if show == "unanswered":
-        query = query.where(Answer.included.is_(True), ~_answered())
-    elif show == "not_compliant":
-        query = query.where(Answer.status.in_([Status.NOT_COMPLIANT.value,
-                                               Status.PARTIAL.value]))
-    elif show == "to_confirm":
-        query = query.where(Answer.to_confirm.is_(True))
+    condition = _filter(show)
+    if condition is not None:
+        query = query.where(condition)
     return list(db.session.scalars(query).unique())
 
 
@@ -116,3 +128,109 @@ def get_answer_or_404(assessment: Assessment, answer_id: int) -> Answer:
     if answer is None:
         abort(404)
     return answer
+
+
+def answers_to_confirm(assessment: Assessment, chapter_id: int | None = None,
+                       ids: list[int] | None = None) -> list[Answer]:
+    """The carried-over answers still to confirm: of a chapter, of a selection, or all."""
+    query = select(Answer).where(Answer.assessment_id == assessment.id,
+                                 Answer.to_confirm.is_(True), Answer.included.is_(True))
+    if chapter_id is not None:
+        query = query.where(Answer.chapter_id == chapter_id)
+    if ids is not None:
+        query = query.where(Answer.id.in_(ids))
+    return list(db.session.scalars(query.order_by(Answer.position)))
+
+
+@dataclass(slots=True)
+class FileRow:
+    id: int
+    title: str
+    filename: str
+    document_date: date | None
+    expiry_date: date | None
+    withdrawn: bool
+
+
+@dataclass(slots=True)
+class ChecklistRow:
+    """An answer as the checklist shows it, read as plain columns (the page has up to 150
+    of them: ORM objects with their relationships cost more than the rest of the page).
+    The requirement's texts come separately, from compliance.assessments.texts."""
+
+    id: int
+    requirement_id: int
+    requirement_key: str
+    included: bool
+    applicable_by_profile: bool
+    inclusion_justification: str | None
+    status: str | None
+    justification: str | None
+    comment: str | None
+    to_confirm: bool
+    text_changed: bool
+    revision: int
+    updated_at: datetime | None
+    updated_by: str | None
+    criticality: str
+    basis: str | None
+    text_hash: str
+    carried_from: list | None
+    verdict: str | None
+    verdict_comment: str | None
+    change_request: str | None
+    evidence_links: list[FileRow] = field(default_factory=list)
+
+    @property
+    def answered(self) -> bool:
+        return self.status is not None and not self.to_confirm
+
+
+def _verdict_model():  # noqa: ANN202
+    """The verdict belongs to the reviews feature, above this one: reached through the
+    relationship that names it, never imported."""
+    return Answer.verdict.property.mapper.class_
+
+
+def checklist_rows(assessment: Assessment, chapter_id: int | None, show: str,
+                   keep: int | None = None) -> tuple[list[ChecklistRow], set[int]]:
+    """The rows a checklist shows, in two queries, and which of them are there only
+    because they are ``keep`` (the one just changed, shown whatever the filter)."""
+    verdict = _verdict_model()
+    condition = _filter(show)
+    matching = (case((condition, True), else_=False) if condition is not None
+                else literal(True)).label("matching")
+    query = (select(Answer.id, Answer.requirement_id, Answer.requirement_key, Answer.included,
+                    Answer.applicable_by_profile, Answer.inclusion_justification,
+                    Answer.status, Answer.justification, Answer.comment, Answer.to_confirm,
+                    Answer.text_changed, Answer.revision, Answer.updated_at, User.name,
+                    Requirement.criticality, Requirement.basis, Requirement.text_hash,
+                    Answer.carried_from, verdict.verdict,
+                    verdict.comment, verdict.change_request, matching)
+             .join(Requirement, Requirement.id == Answer.requirement_id)
+             .outerjoin(User, User.id == Answer.updated_by_id)
+             .outerjoin(verdict, verdict.answer_id == Answer.id)
+             .where(Answer.assessment_id == assessment.id).order_by(Answer.position))
+    if chapter_id is not None:
+        query = query.where(Answer.chapter_id == chapter_id)
+    if condition is not None:
+        query = query.where(or_(condition, Answer.id == keep) if keep else condition)
+    rows, off_filter = {}, set()
+    for *columns, match in db.session.execute(query):
+        rows[columns[0]] = ChecklistRow(*columns)
+        if not match:
+            off_filter.add(columns[0])
+    if rows:
+        files = (select(AnswerEvidence.answer_id, Evidence.id, Evidence.title,
+                        Evidence.filename, Evidence.document_date, Evidence.expiry_date,
+                        Evidence.withdrawn_at.is_not(None))
+                 .join(Evidence, Evidence.id == AnswerEvidence.evidence_id)
+                 .join(Answer, Answer.id == AnswerEvidence.answer_id)
+                 .where(Answer.assessment_id == assessment.id)
+                 .order_by(AnswerEvidence.linked_at, Evidence.id))
+        if chapter_id is not None:
+            files = files.where(Answer.chapter_id == chapter_id)
+        for answer_id, *columns in db.session.execute(files):
+            if answer_id in rows:
+                rows[answer_id].evidence_links.append(FileRow(*columns))
+    return list(rows.values()), off_filter

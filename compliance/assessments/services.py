@@ -4,6 +4,7 @@ in carry_over.py, one per member asked by a campaign (see listeners.py)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
@@ -28,6 +29,14 @@ ANSWER_CONFLICT = _l("Someone else saved this answer while you were editing it. 
                      "is shown below: check it and save again.")
 
 
+class FieldRefused(DomainError):
+    """A refusal about one field of the form, shown next to that field."""
+
+    def __init__(self, message: object, field: str):
+        super().__init__(message)
+        self.field = field
+
+
 def require_editable(assessment: Assessment) -> None:
     if not ASSESSMENT_FLOW.is_in(assessment, "editable"):
         raise DomainError(LOCKED)
@@ -49,11 +58,11 @@ def save_answer(answer: Answer, *, status: str | None, justification: str | None
     check_revision(answer, revision, ANSWER_CONFLICT)
     status = status or None
     if status is not None and status not in set(Status):
-        raise DomainError(_l("Unknown answer."))
+        raise FieldRefused(_l("Unknown answer."), "status")
     justification = cleaned(justification)
     if status == Status.NOT_APPLICABLE and not justification:
-        raise DomainError(_l("Say why this requirement does not apply: a justification is "
-                             "required."))
+        raise FieldRefused(_l("Say why this requirement does not apply: a justification is "
+                              "required."), "justification")
     before = save_revisioned(answer, {"status": status, "justification": justification,
                                       "comment": cleaned(comment), "to_confirm": False},
                              actor=actor, conflict=ANSWER_CONFLICT)
@@ -61,6 +70,51 @@ def save_answer(answer: Answer, *, status: str | None, justification: str | None
     log_event("answer.saved", answer, actor=actor, member_id=assessment.member_id,
               assessment_id=assessment.id, before=before,
               after={"requirement": answer.requirement_key, **answer.snapshot()})
+
+
+def answer_differs(answer: Answer, *, status: str | None, justification: str | None,
+                   comment: str | None) -> bool:
+    """Whether a row's fields say something else than the stored answer."""
+    return ((status or None), cleaned(justification), cleaned(comment)) != \
+        (answer.status, answer.justification, answer.comment)
+
+
+@dataclass
+class Confirmation:
+    """What a bulk confirmation did: the answers confirmed, and those it left alone."""
+
+    confirmed: list[Answer] = field(default_factory=list)
+    text_changed: list[Answer] = field(default_factory=list)
+    incomplete: list[Answer] = field(default_factory=list)
+
+
+def confirm_answers(assessment: Assessment, answers: list[Answer], *,
+                    actor: User) -> Confirmation:
+    """Confirm carried-over answers as they stand, in one step; each is audited like a
+    save. Left alone: answers whose requirement changed since (they need a look), answers
+    that could not be saved as they are (not applicable without a reason), and answers
+    that are no longer to confirm (someone saved them meanwhile)."""
+    require_editable(assessment)
+    result = Confirmation()
+    for answer in answers:
+        if answer.assessment_id != assessment.id or not answer.to_confirm \
+                or not answer.included:
+            continue
+        if answer.text_changed:
+            result.text_changed.append(answer)
+        elif answer.status is None or (answer.status == Status.NOT_APPLICABLE
+                                       and not answer.justification):
+            result.incomplete.append(answer)
+        else:
+            before = save_revisioned(answer, {"to_confirm": False}, actor=actor,
+                                     conflict=ANSWER_CONFLICT)
+            log_event("answer.confirmed", answer, actor=actor, member_id=assessment.member_id,
+                      assessment_id=assessment.id, before=before,
+                      after={"requirement": answer.requirement_key, **answer.snapshot()})
+            result.confirmed.append(answer)
+    if result.confirmed:
+        start_assessment(assessment, actor=actor)
+    return result
 
 
 def include_requirement(answer: Answer, *, justification: str, actor: User) -> None:

@@ -131,3 +131,22 @@ def can_see_verdicts(user: User, assessment: Assessment) -> bool:
         return True
     return can_view_assessment(user, assessment) and ASSESSMENT_FLOW.is_in(assessment,
                                                                            "pre_audited")
+
+
+def locked_text(assessment: Assessment) -> str:
+    """Why the members can no longer change an assessment, and what they still can do."""
+    from flask_babel import format_datetime, gettext
+
+    if ASSESSMENT_FLOW.is_in(assessment, "pre_audited"):
+        return gettext("The pre-audit of this assessment is completed: its answers are "
+                       "locked and nothing was changed. Proof that a corrective action is "
+                       "done is uploaded on the action's page or in the evidence library.")
+    if ASSESSMENT_FLOW.is_in(assessment, "reviewable"):
+        submitted = assessment.submitted_by.name if assessment.submitted_by else "—"
+        when = format_datetime(assessment.submitted_at, "short") \
+            if assessment.submitted_at else "—"
+        return gettext("This assessment was submitted by %(name)s on %(date)s: it is locked "
+                       "while the consultant reviews it, and nothing was changed. The "
+                       "consultant can send it back to you for changes.", name=submitted,
+                       date=when)
+    return str(LOCKED)

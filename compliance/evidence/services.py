@@ -3,6 +3,7 @@ a file to an answer or an action belongs to those features."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from compliance.audit import log_event
 from compliance.db import utcnow
@@ -127,6 +129,43 @@ def _record(member: Member, stored: storage.StoredFile, *, title: str,
     log_event("evidence.uploaded", evidence, actor=actor, member_id=member.id,
               after=evidence.snapshot())
     return evidence
+
+
+def evidence_with_content(member_id: int, stream: BinaryIO) -> Evidence | None:
+    """The member's evidence (not withdrawn) whose file has this content, if any: the
+    same file uploaded again is recognised by its SHA-256. The stream is rewound."""
+    digest = hashlib.sha256()
+    while chunk := stream.read(storage.CHUNK):
+        digest.update(chunk)
+    stream.seek(0)
+    return db.session.scalar(
+        select(Evidence).where(Evidence.member_id == member_id,
+                               Evidence.sha256 == digest.hexdigest(),
+                               Evidence.withdrawn_at.is_(None))
+        .order_by(Evidence.id).limit(1))
+
+
+def upload_or_reuse(member: Member, uploads: list[Upload], *, title: str,
+                    document_date: date | None, expiry_date: date | None,
+                    version_note: str | None, actor: User) -> list[tuple[Evidence, bool]]:
+    """The files of one request, each as an evidence and whether it was already in the
+    member's library (recognised by its SHA-256: then that evidence is used, the file is
+    not stored twice). The new ones are stored by :func:`upload_files`: all or none."""
+    if len(uploads) > MAX_FILES_PER_UPLOAD:
+        upload_files(member, uploads, title=title, document_date=document_date,
+                     expiry_date=expiry_date, version_note=version_note, actor=actor)
+    known = [evidence_with_content(member.id, upload.stream) for upload in uploads]
+    fresh = [upload for upload, evidence in zip(uploads, known, strict=True) if evidence is None]
+    created = iter(upload_files(member, fresh, title=title if len(uploads) == 1 else "",
+                                document_date=document_date, expiry_date=expiry_date,
+                                version_note=version_note, actor=actor) if fresh else [])
+    return [(evidence, True) if evidence is not None else (next(created), False)
+            for evidence in known]
+
+
+def reused_message(filename: str | None, evidence: Evidence) -> object:
+    return _l("%(name)s is already in the library as “%(title)s”: that evidence is used, "
+              "the file is not stored twice.", name=filename or "—", title=evidence.title)
 
 
 def withdraw_evidence(evidence: Evidence, *, reason: str, actor: User) -> None:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from compliance.db import utcnow
@@ -47,7 +48,13 @@ class SentReminder(db.Model):
 
 
 class Notice(db.Model):
-    """An in-app notice: the same reminders, shown in the application."""
+    """An in-app notice: the same reminders, shown in the application.
+
+    What it says is stored as a message key (the deadline's ``kind``) and its ``params``
+    (member, subject, titles by language), and written when it is shown, in the reader's
+    language (``compliance.reminders.notices``). ``text`` keeps the words as they went
+    out with the day's digest; a notice without a kind (none is made any more) shows it.
+    """
 
     __tablename__ = "notice"
 
@@ -58,3 +65,5 @@ class Notice(db.Model):
     text: Mapped[str] = mapped_column(Text)
     url: Mapped[str | None] = mapped_column(String(300))
     due: Mapped[date | None]
+    kind: Mapped[str | None] = mapped_column(String(30))
+    params: Mapped[dict[str, Any] | None] = mapped_column(JSON)

@@ -12,6 +12,7 @@ from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.utils import formatdate, make_msgid
 from pathlib import Path
+from typing import Any
 
 from flask import current_app, render_template
 from flask_babel import force_locale, format_date, ngettext
@@ -192,10 +193,18 @@ def _claim(user: User, reminders: list[Reminder], today: date) -> Message | None
             return False
         connection.execute(insert(Notice.__table__), [
             {"user_id": user.id, "text": words.notice(r), "url": r.deadline.path,
-             "due": r.deadline.due} for r in reminders])
+             "due": r.deadline.due, "kind": r.deadline.kind,
+             "params": notice_params(r.deadline, today)} for r in reminders])
         if savepoint is not None:
             savepoint.commit()
         return digest_message(user, reminders, words) if email else None
+
+
+def notice_params(deadline: Deadline, today: date) -> dict[str, Any]:
+    """What a notice needs to be written in any language when it is shown (``on``: the
+    day of the pass, from which "in 7 days" is counted)."""
+    return {"member": deadline.member_code, "subject": deadline.subject,
+            "titles": dict(deadline.titles), "on": today.isoformat()}
 
 
 KIND_LABELS = {

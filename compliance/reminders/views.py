@@ -25,6 +25,7 @@ from compliance.auth.views import account_page
 from compliance.errors import DomainError
 from compliance.extensions import db
 from compliance.form_posts import finish_post, redirect_with
+from compliance.i18n import current_language
 from compliance.members.models import Member
 from compliance.permissions import can_view_member, works_for
 from compliance.reminders import bp
@@ -32,6 +33,7 @@ from compliance.reminders import settings as reminder_settings
 from compliance.reminders.calendar import feed
 from compliance.reminders.duties import member_duties, record_duty
 from compliance.reminders.models import Notice
+from compliance.reminders.notices import notice_text
 
 NOTICES_SHOWN = 100
 
@@ -41,7 +43,9 @@ NOTICES_SHOWN = 100
 def notices():
     shown = db.session.scalars(select(Notice).where(Notice.user_id == current_user.id)
                                .order_by(Notice.id.desc()).limit(NOTICES_SHOWN)).all()
-    return render_template("reminders/notices.html", notices=shown)
+    language = current_language()
+    return render_template("reminders/notices.html",
+                           notices=[(n, notice_text(n, language)) for n in shown])
 
 
 def _back_to_account(message: str, status: int):

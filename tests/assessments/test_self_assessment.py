@@ -1,5 +1,6 @@
 """Answering, submitting and sending back, as members and reviewers do it."""
 
+import html
 import re
 import threading
 
@@ -118,8 +119,18 @@ def test_submit_lists_what_is_missing_then_locks(app, client, people, assessment
     assert "Assessment submitted." in done.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Assessment, assessments["a"]).state == "submitted"
-    locked = save(client, app, assessments, "ORG-01", status="not_compliant")
-    assert locked.status_code == 403
+    # A tab left open before the submission: the save says why it is locked (not a 403
+    # about roles), changes nothing, and shows what was typed so it can be copied.
+    locked = save(client, app, assessments, "ORG-01", status="not_compliant",
+                  comment="Typed in an old tab")
+    assert locked.status_code == 409
+    text = html.unescape(locked.get_data(as_text=True))
+    assert "This assessment was submitted by Manager on" in text
+    assert "it is locked while the consultant reviews it, and nothing was changed" in text
+    assert "Typed in an old tab" in text
+    with app.app_context():
+        assert db.session.get(Answer, assessments["answers"][("MEM-A", "ORG-01")]).status == \
+            "compliant"
     page = client.get(f"/assessments/{assessments['a']}/answers").get_data(as_text=True)
     assert 'class="answer-form"' not in page
 
@@ -184,9 +195,16 @@ def test_history_shows_who_changed_what(app, client, people, assessments):
     login(client, people["manager"])
     save(client, app, assessments, "ORG-01", comment="before")
     save(client, app, assessments, "ORG-01", status="partial", comment="after")
-    html = client.get(f"/assessments/{assessments['a']}/history").get_data(as_text=True)
-    assert html.count("answer.saved") == 2
-    assert "before" in html and "after" in html and "Manager" in html
+    page = html.unescape(client.get(f"/assessments/{assessments['a']}/history",
+                                    headers={"Accept-Language": "en"}).get_data(as_text=True))
+    text = re.sub(r"<[^>]+>", "", page)
+    assert "Manager changed the answer to ORG-01 from “Compliant” to “Partially compliant”." \
+        in text
+    assert "Manager answered ORG-01: “Compliant”." in text
+    assert "Comment: “before”" in text and "Comment: “after”" in text
+    assert "Manager started the assessment." in text
+    for code in ("answer.saved", "partial", "in_progress", "True", "False", "to_confirm"):
+        assert code not in text, code
 
 
 def test_json_save_for_the_in_place_script(app, client, people, assessments):

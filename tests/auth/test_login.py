@@ -58,11 +58,22 @@ def test_success_clears_earlier_failures(app, client, people):
 
 
 def test_post_without_csrf_token_is_refused(client, people):
+    """A login page left open until its session ended: refused, and the login page
+    comes back fresh saying why (not a bare error page)."""
     response = client.post("/login", data={"email": people["manager"],
                                            "password": "correct horse battery"})
+    assert response.status_code == 303 and response.headers["Location"] == "/login"
+    again = client.get("/login", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "The page had expired, so nothing was sent" in again
+    assert 'name="password"' in again
+    assert client.get("/").status_code == 302  # not logged in
+
+
+def test_a_post_only_form_without_csrf_token_gets_the_error_page(client, people):
+    login(client, people["manager"])
+    response = client.post("/notices/read", data={})
     assert response.status_code == 400
     assert "The form had expired" in response.get_data(as_text=True)
-    assert client.get("/").status_code == 302  # not logged in
 
 
 def test_session_cookie_is_httponly_and_samesite(client, people):

@@ -75,7 +75,7 @@ def test_manager_answers_uploads_and_submits_without_javascript(
         section.locator(f"input[name=status][value={status}]").check()
         if justification:
             section.locator("textarea[name=justification]").fill(justification)
-        section.locator("form.answer-form button[type=submit]").click()
+        section.locator("form.answer-form button[value=save]").click()
         expect(page).to_have_url(_at(live_server, checklist, key))
         expect(page.locator(".flash-success")).to_contain_text(key)
         section = page.locator(f"section.requirement.answer#{key}")
@@ -88,15 +88,15 @@ def test_manager_answers_uploads_and_submits_without_javascript(
     pdf = tmp_path / "aanstellingsbrief-prrc.pdf"
     pdf.write_bytes(factories.pdf_bytes("Aanstelling van de PRRC"))
     section = page.locator("#ORG-01")
-    section.locator("details.add-evidence > summary").click()
-    upload = section.locator("form[enctype='multipart/form-data']")
-    upload.locator("input[name=files]").set_input_files(str(pdf))
-    upload.locator("input[name=title]").fill("Aanstelling PRRC")
-    upload.locator("button[type=submit]").click()
+    # The file goes with the row's form: chosen, then saved with the answer.
+    section.locator("input[name=files]").set_input_files(str(pdf))
+    section.locator("form.answer-form button[value=save]").click()
     expect(page).to_have_url(_at(live_server, checklist, "ORG-01"))
     files = page.locator("#ORG-01 .evidence ul.files li")
     expect(files).to_have_count(1)
-    expect(files.locator("a[href*='/evidence/']")).to_have_text("Aanstelling PRRC")
+    expect(page.locator("#ORG-01 .flash-success")).to_contain_text("ORG-01")
+    # A title is given on the requirement's evidence page; here the file's name is used.
+    expect(files.locator("a[href*='/evidence/']")).to_have_text("aanstellingsbrief-prrc")
     expect(files).to_contain_text("aanstellingsbrief-prrc.pdf")
     expect(page.locator("#MGT-01 .evidence ul.files")).to_have_count(0)
 
@@ -120,7 +120,7 @@ def test_manager_answers_uploads_and_submits_without_javascript(
     for key, (status, _) in ANSWERS.items():
         expect(page.locator(f"#{key} .status-tag.status-{status}")).to_have_count(1)
     expect(page.locator("#MGT-01")).to_contain_text(ANSWERS["MGT-01"][1])
-    expect(page.locator("#ORG-01 .evidence ul.files")).to_contain_text("Aanstelling PRRC")
+    expect(page.locator("#ORG-01 .evidence ul.files")).to_contain_text("aanstellingsbrief-prrc")
 
 
 def test_answer_is_saved_in_place_with_javascript(app, live_server, browser):
@@ -146,7 +146,7 @@ def test_answer_is_saved_in_place_with_javascript(app, live_server, browser):
         section.locator("input[name=status][value=compliant]").check()
         section.locator("textarea[name=comment]").fill("Aanstelling getekend in januari.")
         with page.expect_response(re.compile(r"/answers/\d+(\?|$)")) as saved:
-            form.locator("button[type=submit]").click()
+            form.locator("button[value=save]").click()
         assert saved.value.status == 200
         assert saved.value.headers["content-type"].startswith("application/json")
 

@@ -147,13 +147,15 @@ def test_member_uploads_a_pdf_to_an_answer(app, client, people, assessments, evi
                       expiry_date=(date.today() + timedelta(days=365)).isoformat(),
                       version_note="issue 4")
     assert response.status_code == 302
+    answer_id = assessments["answers"][("MEM-A", "ORG-01")]
     assert response.headers["Location"].endswith(
-        f"{answers_page_url(assessments)}#ORG-01")
+        f"{answers_page_url(assessments)}?focus={answer_id}#ORG-01")
     shown = page(client, response.headers["Location"])
-    assert "1 file(s) added to ORG-01." in shown
+    assert "1 file added to ORG-01." in shown
     assert "ISO 13485 certificate" in shown
-    assert "ISO-13485 certificate.pdf" in shown
-    assert sha256[:12] in shown and "issue 4" in shown and "valid until" in shown
+    assert "ISO-13485 certificate.pdf" in shown and "valid until" in shown
+    details = page(client, answer_url(assessments) + "/evidence")
+    assert sha256[:12] in details and "issue 4" in details
     assert files_under(evidence_dir) == [stored_path(evidence_dir, content)]
     assert stored_path(evidence_dir, content).read_bytes() == content
     (row,) = evidence_rows(app)
@@ -172,7 +174,7 @@ def test_several_files_in_one_request_are_all_stored_and_linked(app, client, peo
              ("code;naam\n1;Zool één\n".encode("cp1252"), "stock.csv")]
     response = upload(client, assessments, files, key="ORG-02", title="Shared title")
     assert response.status_code == 302
-    assert "3 file(s) added to ORG-02." in page(client, response.headers["Location"])
+    assert "3 files added to ORG-02." in page(client, response.headers["Location"])
     rows = evidence_rows(app)
     assert [(r["filename"], r["media_type"], r["keys"]) for r in rows] == [
         ("training-record.pdf", "application/pdf", ["ORG-02"]),
@@ -185,13 +187,19 @@ def test_several_files_in_one_request_are_all_stored_and_linked(app, client, peo
 
 def test_the_same_file_uploaded_twice_is_stored_once(app, client, people, assessments,
                                                       evidence_dir):
+    """Recognised by its SHA-256: the member's evidence is reused, with a message."""
     login(client, people["manager"])
     content = factories.pdf_bytes("same bytes")
-    assert upload(client, assessments, [(content, "a.pdf")]).status_code == 302
-    assert upload(client, assessments, [(content, "b.pdf")], key="MGT-01").status_code == 302
-    rows = evidence_rows(app)
-    assert len(rows) == 2 and rows[0]["sha256"] == rows[1]["sha256"]
+    assert upload(client, assessments, [(content, "a.pdf")], title="Hygiene plan"
+                  ).status_code == 302
+    again = upload(client, assessments, [(content, "b.pdf")], key="MGT-01")
+    assert again.status_code == 302
+    assert "b.pdf is already in the library as “Hygiene plan”: that evidence is used, the " \
+        "file is not stored twice." in page(client, again.headers["Location"])
+    (row,) = evidence_rows(app)
+    assert row["keys"] == ["MGT-01", "ORG-01"] and row["filename"] == "a.pdf"
     assert files_under(evidence_dir) == [stored_path(evidence_dir, content)]
+    assert audit_actions(app).count("evidence.uploaded") == 1
 
 
 def test_an_upload_without_a_file_is_refused(app, client, people, assessments, evidence_dir):
@@ -295,9 +303,10 @@ def test_no_upload_to_a_submitted_assessment(app, client, people, assessments, e
     login(client, people["manager"])
     before = state(app, evidence_dir)
     response = upload(client, assessments, [(factories.pdf_bytes(), "late.pdf")])
-    assert response.status_code == 403
+    assert response.status_code == 409  # the page again, saying why
+    assert "it is locked while the consultant reviews it" in refused_page(response)
     assert state(app, evidence_dir) == before
-    assert "Add evidence" not in page(client, answers_page_url(assessments))
+    assert 'type="file"' not in page(client, answers_page_url(assessments))
 
 
 def test_no_upload_to_another_members_assessment(app, client, people, assessments,
@@ -330,21 +339,23 @@ def test_one_file_supports_several_requirements_and_unlinking_keeps_it(app, clie
                                                                        assessments, uploaded,
                                                                        evidence_dir):
     login(client, people["contributor"])
+    offered = page(client, answer_url(assessments, "MGT-01") + "/evidence")
+    assert f'name="evidence" value="{uploaded["id"]}"' in offered
     response = post(client, answer_url(assessments, "MGT-01") + "/link",
-                    {"evidence_id": uploaded["id"]}, headers=EN)
+                    {"evidence": uploaded["id"]}, headers=EN)
     assert response.status_code == 302
     assert response.headers["Location"].endswith("#MGT-01")
     shown = page(client, response.headers["Location"])
-    assert "Quality manual now supports MGT-01." in shown
-    assert shown.count(f'{uploaded["sha256"][:12]}…</code>') == 2  # under ORG-01 and MGT-01
+    assert "1 file of the library now supports MGT-01." in shown
+    assert shown.count(f'href="/evidence/{uploaded["id"]}/download"') == 2  # ORG-01, MGT-01
     assert evidence_rows(app)[0]["keys"] == ["MGT-01", "ORG-01"]
     assert audit_actions(app)[-1] == "evidence.linked"
     library = page(client, "/evidence/")
     assert "#ORG-01" in library and "#MGT-01" in library
 
     again = post(client, answer_url(assessments, "MGT-01") + "/link",
-                 {"evidence_id": uploaded["id"]}, headers=EN)
-    assert again.status_code == 400  # the checklist again, the message at the requirement
+                 {"evidence": uploaded["id"]}, headers=EN)
+    assert again.status_code == 400  # the evidence page again, the message on it
     assert "This file already supports this requirement." in refused_page(again)
     assert evidence_rows(app)[0]["keys"] == ["MGT-01", "ORG-01"]
 
@@ -352,7 +363,7 @@ def test_one_file_supports_several_requirements_and_unlinking_keeps_it(app, clie
                     headers=EN)
     assert response.status_code == 302
     shown = page(client, response.headers["Location"])
-    assert "Quality manual no longer supports ORG-01; the file is kept." in shown
+    assert "“Quality manual” no longer supports ORG-01; the file is kept." in shown
     (row,) = evidence_rows(app)
     assert row["keys"] == ["MGT-01"] and not row["withdrawn"]
     assert audit_actions(app)[-1] == "evidence.unlinked"
@@ -380,7 +391,7 @@ def test_a_file_of_another_member_cannot_be_linked(app, client, people, assessme
     login(client, people["manager_b"])
     before = audit_actions(app)
     response = post(client, answer_url(assessments, "ORG-01", "MEM-B") + "/link",
-                    {"evidence_id": uploaded["id"]}, headers=EN)
+                    {"evidence": uploaded["id"]}, headers=EN)
     assert response.status_code == 404
     response = post(client, answer_url(assessments, "ORG-01", "MEM-B")
                     + f"/unlink/{uploaded['id']}", headers=EN)
@@ -393,9 +404,9 @@ def test_no_link_or_unlink_once_submitted(app, client, people, assessments, uplo
     set_state(app, assessments["a"], "submitted")
     login(client, people["manager"])
     assert post(client, answer_url(assessments, "MGT-01") + "/link",
-                {"evidence_id": uploaded["id"]}).status_code == 403
+                {"evidence": uploaded["id"]}).status_code == 409
     assert post(client, answer_url(assessments, "ORG-01")
-                + f"/unlink/{uploaded['id']}").status_code == 403
+                + f"/unlink/{uploaded['id']}").status_code == 409
     assert evidence_rows(app)[0]["keys"] == ["ORG-01"]
 
 
@@ -481,11 +492,12 @@ def test_a_withdrawn_file_stays_downloadable_but_supports_nothing_new(app, clien
 
     answers = page(client, answers_page_url(assessments))
     assert '<li class="withdrawn">' in answers
-    assert f'<option value="{uploaded["id"]}">' not in answers  # not offered for linking
+    offered = page(client, answer_url(assessments, "MGT-01") + "/evidence")
+    assert f'value="{uploaded["id"]}"' not in offered  # not offered for linking
 
     before = audit_actions(app)
     response = post(client, answer_url(assessments, "MGT-01") + "/link",
-                    {"evidence_id": uploaded["id"]}, headers=EN)
+                    {"evidence": uploaded["id"]}, headers=EN)
     assert response.status_code == 400
     assert "This file was withdrawn and cannot support an answer." in refused_page(response)
     assert evidence_rows(app)[0]["keys"] == ["ORG-01"]

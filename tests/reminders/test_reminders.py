@@ -275,3 +275,36 @@ def test_an_unexpected_failure_while_sending_marks_nothing(app, runner, monkeypa
     with app.app_context():
         db.session.remove()
     assert ledger_count(app) == 0  # the claims were never committed
+
+
+def test_notices_are_written_in_the_readers_language_when_shown(app, client, runner, people,
+                                                                due, smtp_server):
+    """Made during a pass while the manager read French, shown in Dutch once the manager
+    reads Dutch (and in English to an English reader): the key and its parameters are
+    stored, the words are the reader's."""
+    import html
+    import re
+
+    send(runner, due - timedelta(days=7))
+    login(client, people["manager"])
+
+    def notices_text() -> str:
+        page = client.get("/notices/").get_data(as_text=True)
+        return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)))
+
+    french = notices_text()
+    assert "Échéance de l'auto-évaluation — MEM-A — Campaign 2026" in french
+    assert "(dans 7 jours)" in french
+    for locale, label, when in (("nl", "Uiterste datum zelfevaluatie", "(over 7 dagen)"),
+                                ("en", "Self-assessment due", "(in 7 days)")):
+        with app.app_context():
+            db.session.scalar(select(User).where(User.email == people["manager"])).locale = \
+                locale
+            db.session.commit()
+        shown = notices_text()
+        assert f"{label} — MEM-A — Campaign 2026" in shown and when in shown, shown
+        assert "auto-évaluation" not in shown
+        # the recurring duty's requirement title follows the language too
+        with app.app_context():
+            notice = db.session.scalars(select(Notice).where(Notice.kind == "duty_due")).first()
+            assert notice.params["titles"][locale] in shown

@@ -155,7 +155,8 @@ def test_staff_reopen_with_a_reason(app, client, people, submitted):
     with app.app_context():
         assert db.session.get(Assessment, submitted["a"]).state == "in_pre_audit"
     history = client.get(f"/assessments/{submitted['a']}/history").get_data(as_text=True)
-    assert "new facts" in history and "verdict.saved" in history
+    assert "new facts" in history and "gave the verdict on" in history
+    assert "verdict.saved" not in history  # told as sentences, never as codes
 
 
 def test_verifying_the_major_action_makes_the_member_ready(app, client, people, submitted):
@@ -219,4 +220,4 @@ def test_members_do_not_see_verdicts_in_the_history_before_completion(app, clien
     post(client, "/logout")
     login(client, people["manager"])
     history = client.get(f"/assessments/{submitted['a']}/history").get_data(as_text=True)
-    assert "finding on ORG-01" not in history and "verdict.saved" not in history
+    assert "finding on ORG-01" not in history and "verdict on" not in history

@@ -30,6 +30,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("assessments",),
     ("actions",),
     ("reviews",),
+    ("history",),
     ("reminders",),
     ("notifications",),
     ("dashboard",),
