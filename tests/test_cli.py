@@ -53,6 +53,8 @@ def test_members_and_users_create(app, runner):
         assert invitation.email == "boss@gent.example" and invitation.member_id == member.id
         assert lines[1].rsplit("/", 1)[1] not in invitation.token_hash  # only its hash is kept
         assert db.session.scalar(select(User).where(User.email == "boss@gent.example")) is None
+    listed = runner.invoke(args=["users", "list"]).output.splitlines()
+    assert "boss@gent.example\tmember_manager\tGENT-1\tinvited" in listed
 
 
 def test_users_create_e_mails_the_invitation_with_smtp(app, runner, smtp_server):

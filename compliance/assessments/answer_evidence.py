@@ -68,6 +68,7 @@ def upload(assessment_id: int, answer_id: int):
             raise DomainError(form_errors(form))
         if not files:
             raise DomainError(_("Choose at least one file."))
+        services.require_takes_evidence(answer)  # before a file is stored
         stored = evidence_services.upload_or_reuse(
             assessment.member, [evidence_services.Upload(f.filename, f.stream) for f in files],
             title=form.title.data or "", document_date=form.document_date.data,

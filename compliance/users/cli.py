@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import click
 from flask.cli import AppGroup
+from sqlalchemy import select
 
 from compliance.auth.models import Role
+from compliance.db import utcnow
 from compliance.errors import DomainError
 from compliance.extensions import db
 from compliance.i18n import LANGUAGES
@@ -13,6 +15,7 @@ from compliance.mail import send, smtp_configured
 from compliance.members.cli import split_flags
 from compliance.members.queries import member_by_code
 from compliance.users import invitations, queries
+from compliance.users.models import Invitation
 
 users_cli = AppGroup("users", help="User accounts.")
 
@@ -60,7 +63,14 @@ def create(email: str, role: str, member_code: str | None, name: str, language: 
 
 @users_cli.command("list")
 def list_() -> None:
-    """List the user accounts."""
+    """List the user accounts, then the invitations still waiting to be accepted (an
+    administrator just invited by `users create` is there until they choose a password)."""
     for user in db.session.scalars(queries.users_query()):
         member = user.member.code if user.member else "-"
         click.echo(f"{user.email}\t{user.role}\t{member}\t{'active' if user.active else 'off'}")
+    waiting = select(Invitation).where(Invitation.used_at.is_(None),
+                                       Invitation.revoked_at.is_(None))
+    for invitation in db.session.scalars(waiting.order_by(Invitation.email)):
+        member = invitation.member.code if invitation.member else "-"
+        state = "expired" if invitation.expires_at < utcnow() else "invited"
+        click.echo(f"{invitation.email}\t{invitation.role}\t{member}\t{state}")
