@@ -75,6 +75,10 @@ def count_events(app, action: str) -> int:
 
 def test_the_member_journey_in_dutch_takes_at_most_half_the_clicks(app, world, live_server,
                                                                    browser, tmp_path):
+    with app.app_context():
+        to_confirm = db.session.scalar(select(func.count(Answer.id)).where(
+            Answer.assessment_id == world["second"], Answer.to_confirm.is_(True)))
+    assert to_confirm >= CARRIED_OVER  # the demo's manual may have grown since
     context = browser.new_context(locale="nl-BE")
     page = context.new_page()
     log_in(page, live_server)
@@ -105,7 +109,7 @@ def test_the_member_journey_in_dutch_takes_at_most_half_the_clicks(app, world, l
     with app.app_context():
         assert db.session.scalar(select(func.count(Answer.id)).where(
             Answer.assessment_id == world["second"], Answer.to_confirm.is_(True))) == 0
-    assert count_events(app, "answer.confirmed") == CARRIED_OVER  # each one audited
+    assert count_events(app, "answer.confirmed") == to_confirm  # each one audited
     context.close()
 
 
