@@ -213,6 +213,7 @@ def _reminders(environ: Mapping[str, str]) -> dict[str, object]:
         "REMINDER_TIME": (hour, minute),
         "REMINDER_DAYS_BEFORE": days_before,
         "REMINDER_OVERDUE_EVERY": _int(environ, "REMINDER_OVERDUE_EVERY", 7, 1, 90),
+        "REMINDER_RETRY_MINUTES": _int(environ, "REMINDER_RETRY_MINUTES", 10, 1, 24 * 60),
         "REVIEW_DAYS": _int(environ, "REVIEW_DAYS", 14, 1, 365),
     }
 

@@ -67,3 +67,20 @@ class Notice(db.Model):
     due: Mapped[date | None]
     kind: Mapped[str | None] = mapped_column(String(30))
     params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class JobRun(db.Model):
+    """One attempt of a scheduled job for a day (the reminder pass): the scheduler runs a
+    day's pass until one attempt ends "done", so a day missed while stopped, or failed
+    while the database or the mail server was down, is caught up or retried."""
+
+    __tablename__ = "job_run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job: Mapped[str] = mapped_column(String(40))
+    day: Mapped[date] = mapped_column(index=True)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+    outcome: Mapped[str] = mapped_column(String(20), default="running")
+    digests: Mapped[int] = mapped_column(default=0)
+    error: Mapped[str | None] = mapped_column(Text)
