@@ -41,6 +41,7 @@ def load_settings(environ: Mapping[str, str], instance_path: Path) -> dict[str, 
             environ.get("DATABASE_URL") or f"sqlite:///{instance_path / 'compliance.db'}"
         ),
         "EVIDENCE_DIR": str(Path(environ.get("EVIDENCE_DIR") or instance_path / "evidence")),
+        "EVIDENCE_STORE": _choice(environ, "EVIDENCE_STORE", ("folder", "database")),
         "MAX_UPLOAD_MB": _int(environ, "MAX_UPLOAD_MB", 20, 1, 1024),
         # Unreferenced evidence files younger than this are left alone by the collection:
         # an upload places its file before its row is committed.
@@ -254,6 +255,14 @@ def _int(environ: Mapping[str, str], name: str, default: int, low: int, high: in
     if not low <= value <= high:
         raise ConfigError(f"{name}={value} is out of range: use {low} to {high}")
     return value
+
+
+def _choice(environ: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:
+    """One of ``choices`` (the first when unset)."""
+    raw = environ.get(name, "").strip().lower() or choices[0]
+    if raw not in choices:
+        raise ConfigError(f"{name}={raw!r} must be one of: {', '.join(choices)}")
+    return raw
 
 
 def _bool(environ: Mapping[str, str], name: str, default: bool) -> bool:
