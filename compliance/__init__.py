@@ -88,6 +88,9 @@ def create_app(config: Mapping[str, object] | None = None,
         _register_cli(app)
         _register_template_helpers(app)
         _register_security_headers(app)
+        from compliance import observability
+
+        observability.init_app(app)
     return app
 
 

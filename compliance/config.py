@@ -47,6 +47,7 @@ def load_settings(environ: Mapping[str, str], instance_path: Path) -> dict[str, 
         # an upload places its file before its row is committed.
         "EVIDENCE_GC_GRACE_HOURS": _int(environ, "EVIDENCE_GC_GRACE_HOURS", 24, 1, 24 * 90),
         "TRUSTED_PROXIES": _int(environ, "TRUSTED_PROXIES", 0, 0, 5),
+        "METRICS_TOKEN": environ.get("METRICS_TOKEN", "").strip() or None,
         "SESSION_COOKIE_SECURE": _bool(environ, "SESSION_COOKIE_SECURE", not development),
         "REMEMBER_COOKIE_SECURE": _bool(environ, "SESSION_COOKIE_SECURE", not development),
     }
