@@ -36,9 +36,10 @@ def create_app(config: Mapping[str, object] | None = None,
                environ: Mapping[str, str] | None = None, *, web: bool = True) -> Flask:
     """Build the application; settings come from ``environ`` (default: the process's).
 
-    ``web=False`` leaves out the pages (blueprints, template helpers) and the migrations:
-    the command line builds it for the commands that need neither, which then start in
-    a fraction of the time. Raises ConfigError, whose message is one line naming the
+    ``web=False`` leaves out the pages (blueprints, template helpers), the migrations
+    and the features' signal listeners: the command line builds it for the commands
+    that need none of them (their changes send no signal), which then start in a
+    fraction of the time. Raises ConfigError, whose message is one line naming the
     setting, when one is wrong.
     """
     from flask import Flask
@@ -81,8 +82,8 @@ def create_app(config: Mapping[str, object] | None = None,
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     _init_extensions(app)
-    _connect_listeners()
     if web:
+        _connect_listeners()
         init_migrations(app)
         _register_blueprints(app)
         _register_cli(app)
