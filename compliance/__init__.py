@@ -89,9 +89,10 @@ def create_app(config: Mapping[str, object] | None = None,
         _register_cli(app)
         _register_template_helpers(app)
         _register_security_headers(app)
-        from compliance import observability
+        from compliance import observability, static_files
 
         observability.init_app(app)
+        static_files.init_app(app)
     return app
 
 
