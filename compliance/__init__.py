@@ -72,6 +72,13 @@ def create_app(config: Mapping[str, object] | None = None,
     )
     app.config.update(settings)
     app.config.update(config or {})
+    if str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("postgresql"):
+        # Each process (gunicorn worker, scheduler, command) keeps up to DB_POOL_SIZE
+        # connections open, and opens up to DB_MAX_OVERFLOW more at a peak.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+            "pool_size": app.config["DB_POOL_SIZE"],
+            "max_overflow": app.config["DB_MAX_OVERFLOW"]}
     # Each file is checked against MAX_UPLOAD_MB; a request may carry up to 10 of them.
     app.config["MAX_CONTENT_LENGTH"] = 10 * int(app.config["MAX_UPLOAD_MB"]) * 1024 * 1024 \
         + 65536

@@ -48,6 +48,8 @@ def load_settings(environ: Mapping[str, str], instance_path: Path) -> dict[str, 
         "EVIDENCE_GC_GRACE_HOURS": _int(environ, "EVIDENCE_GC_GRACE_HOURS", 24, 1, 24 * 90),
         "TRUSTED_PROXIES": _int(environ, "TRUSTED_PROXIES", 0, 0, 5),
         "METRICS_TOKEN": environ.get("METRICS_TOKEN", "").strip() or None,
+        "DB_POOL_SIZE": _int(environ, "DB_POOL_SIZE", 5, 1, 100),
+        "DB_MAX_OVERFLOW": _int(environ, "DB_MAX_OVERFLOW", 5, 0, 100),
         "SESSION_COOKIE_SECURE": _bool(environ, "SESSION_COOKIE_SECURE", not development),
         "REMEMBER_COOKIE_SECURE": _bool(environ, "SESSION_COOKIE_SECURE", not development),
     }

@@ -149,7 +149,10 @@ def allowed(app: Flask) -> bool:
     if token:
         given = request.headers.get("Authorization", "")
         return hmac.compare_digest(given.encode(), f"Bearer {token}".encode())
-    return request.remote_addr in ("127.0.0.1", "::1")
+    # Without a token: from this machine, and not through a proxy (whose own address is
+    # this machine's when TRUSTED_PROXIES is not set).
+    return request.remote_addr in ("127.0.0.1", "::1") and \
+        "X-Forwarded-For" not in request.headers
 
 
 def metrics(app: Flask) -> Response:

@@ -126,3 +126,17 @@ def test_metrics_only_from_this_machine_or_with_the_token(app, client, monkeypat
 @pytest.fixture(autouse=True)
 def _clean(db):
     yield
+
+
+def test_metrics_through_a_proxy_need_the_token(client):
+    assert client.get("/metrics", headers={"X-Forwarded-For": "203.0.113.9"}).status_code \
+        == 404
+
+
+def test_each_process_keeps_the_pool_of_db_pool_size(app, client, database_url):
+    if not database_url.startswith("postgresql"):
+        pytest.skip("the pool settings apply to PostgreSQL")
+    assert app.config["DB_POOL_SIZE"] == 5
+    samples = metrics(client)
+    (size,) = [v for k, v in samples.items() if k.startswith("compliance_db_pool_size")]
+    assert size == 5
