@@ -22,7 +22,7 @@ from compliance.db import utcnow
 from compliance.extensions import db
 from compliance.reminders.lock import exclusive
 from compliance.reminders.models import JobRun
-from compliance.reminders.services import PassResult, run_pass
+from compliance.reminders.services import LOCK, PassResult, run_pass
 
 JOB = "reminders"
 log = logging.getLogger("compliance.scheduler")
@@ -67,7 +67,7 @@ class DailyPass:
                 db.session.remove()
 
     def _run(self, day) -> str:  # noqa: ANN001 - a date
-        with exclusive(JOB):
+        with exclusive(LOCK):
             if not pass_owed(self.app, datetime.now(clock.BRUSSELS)):
                 return "done elsewhere"
             # An attempt still "running" was killed: it holds no lock any more.
@@ -77,7 +77,7 @@ class DailyPass:
             db.session.add(run)
             db.session.commit()
             with clock.frozen(day):
-                result = run_pass(day, stop=self.stop)
+                result = run_pass(day, stop=self.stop, locked=True)
             run.outcome = outcome(result)
             run.digests, run.error = result.digests, result.error
             run.finished_at = utcnow()

@@ -28,6 +28,7 @@ from compliance.i18n import DEFAULT_LANGUAGE
 from compliance.links import absolute_url
 from compliance.mail import Mailer, MailServerDown
 from compliance.reminders.deadlines import Deadline, collect_deadlines
+from compliance.reminders.lock import exclusive
 from compliance.reminders.models import Notice, SentReminder
 from compliance.reminders.policy import ReminderPolicy, current_step
 
@@ -35,6 +36,7 @@ log = logging.getLogger(__name__)
 STAFF_DIGEST_WEEKDAY = 0  # Monday
 STAFF_OVERDUE_SHOWN = 200
 SENDERS = 4  # SMTP connections used at once
+LOCK = "reminders"  # one pass at a time
 
 
 @dataclass(frozen=True)
@@ -111,18 +113,26 @@ def _already_sent(wanted) -> set[tuple[str, int, str]]:  # noqa: ANN001
     return found
 
 
-def run_pass(today: date, *, dry_run: bool = False,
-             stop: threading.Event | None = None) -> PassResult:
+def run_pass(today: date, *, dry_run: bool = False, stop: threading.Event | None = None,
+             locked: bool = False) -> PassResult:
     """Send today's reminders, one digest per person, exactly once.
 
-    Person by person, over a few mail-server connections at once (a thread and a database
-    session each): the person's ledger rows and notices are inserted (a concurrent pass
-    then waits on them and skips that person), the digest goes to the mail server, and the
-    transaction is committed as soon as the server accepted it, or rolled back when it did
-    not. A process killed mid-pass therefore leaves every accepted digest marked and no
-    other; ``stop`` (set on SIGTERM) ends the pass between two people. A refused digest
-    stops the pass: the next one delivers what was not sent.
+    One pass at a time (``lock.exclusive``; ``locked`` when the caller holds it): a
+    second one waits, then finds everything sent. Person by person, over a few
+    mail-server connections at once (a thread and a database session each): the digest
+    goes to the mail server, and as soon as the server accepted it the person's ledger
+    rows and notices are written and committed, in a short transaction of their own. A
+    process killed mid-pass therefore leaves every accepted digest marked and no other
+    (but for the commit in flight); ``stop`` (set on SIGTERM) ends the pass between two
+    people. A refused digest stops the pass: the next one delivers what was not sent.
     """
+    if dry_run or locked:
+        return _run_pass(today, dry_run=dry_run, stop=stop)
+    with exclusive(LOCK):
+        return _run_pass(today, dry_run=dry_run, stop=stop)
+
+
+def _run_pass(today: date, *, dry_run: bool, stop: threading.Event | None) -> PassResult:
     result = PassResult(today)
     planned = plan(today, policy_from_config())
     result.planned = planned
@@ -132,12 +142,10 @@ def run_pass(today: date, *, dry_run: bool = False,
     order = sorted(planned)
     app = current_app._get_current_object()
     outbox = Path(app.instance_path) / "outbox"
-    # SQLite lets one writer at a time: a second connection would only wait for the lock.
-    wanted = 1 if db.engine.dialect.name == "sqlite" else SENDERS
     halt = threading.Event()
     try:
-        with Mailer(app.config, outbox, connections=wanted) as mailer:
-            slots = mailer.open_slots(wanted)
+        with Mailer(app.config, outbox, connections=SENDERS) as mailer:
+            slots = mailer.open_slots(SENDERS)
             with ThreadPoolExecutor(max_workers=slots) as pool:
                 futures = [pool.submit(_deliver_share, app, mailer, slot, order[slot::slots],
                                        planned, today, result, halt, stop)
@@ -154,7 +162,7 @@ def run_pass(today: date, *, dry_run: bool = False,
 def _deliver_share(app: Flask, mailer: Mailer, slot: int, user_ids: list[int],
                    planned: dict[int, list[Reminder]], today: date, result: PassResult,
                    halt: threading.Event, stop: threading.Event | None) -> None:
-    """One sender: claim, send and commit each person's digest in turn."""
+    """One sender: send, then mark, each person's digest in turn."""
     with app.app_context():
         try:
             users = {u.id: u for u in db.session.scalars(
@@ -175,43 +183,43 @@ def _deliver_share(app: Flask, mailer: Mailer, slot: int, user_ids: list[int],
 
 def _deliver_one(mailer: Mailer, slot: int, user: User, reminders: list[Reminder],
                  today: date, result: PassResult, halt: threading.Event) -> None:
-    try:
-        message = _claim(user, reminders, today)
-    except IntegrityError:  # a concurrent pass delivered them
-        db.session.rollback()
-        with result.lock:
-            result.skipped += 1
-        return
+    message, ledger, notices = _prepare(user, reminders, today)
     if message is not None:
         error = mailer.send_one(slot, f"{today.isoformat()}-{user.id}", message)
         if error:  # not accepted by the server: not sent, so not marked
-            db.session.rollback()
             halt.set()
             raise MailServerDown(error)
-    db.session.commit()  # accepted: marked at once
+    try:
+        connection = db.session.connection()  # Core inserts: no ORM objects to track
+        connection.execute(insert(SentReminder.__table__), ledger)
+        connection.execute(insert(Notice.__table__), notices)
+        db.session.commit()  # accepted: marked at once
+    except IntegrityError:  # marked by a pass that did not take the lock
+        db.session.rollback()
+        log.error("reminders: %s was reminded by another pass at the same time", user.id)
+        with result.lock:
+            result.skipped += 1
+        return
     with result.lock:
         result.digests += int(message is not None)
         result.reminders += len(reminders)
         result.notices += len(reminders)
 
 
-def _claim(user: User, reminders: list[Reminder], today: date) -> Message | None:
-    """Insert the person's ledger rows and notices (uncommitted); their digest, or None
-    when they turned it off. IntegrityError when a concurrent pass claimed them first."""
+def _prepare(user: User, reminders: list[Reminder], today: date
+             ) -> tuple[Message | None, list[dict[str, Any]], list[dict[str, Any]]]:
+    """The person's digest (None when they turned it off), ledger rows and notices."""
     language = user.locale or DEFAULT_LANGUAGE
     email = user.digest_enabled and user.active
     with force_locale(language):
         words = _Words(language, today)
-        connection = db.session.connection()  # Core inserts: no ORM objects to track
-        connection.execute(insert(SentReminder.__table__), [
-            {"deadline_key": r.deadline.key, "recipient_id": user.id, "step": r.step,
-             "due": r.deadline.due, "sent_on": today, "emailed": email}
-            for r in reminders])
-        connection.execute(insert(Notice.__table__), [
-            {"user_id": user.id, "text": words.notice(r), "url": r.deadline.path,
-             "due": r.deadline.due, "kind": r.deadline.kind,
-             "params": notice_params(r.deadline, today)} for r in reminders])
-        return digest_message(user, reminders, words) if email else None
+        ledger = [{"deadline_key": r.deadline.key, "recipient_id": user.id, "step": r.step,
+                   "due": r.deadline.due, "sent_on": today, "emailed": email}
+                  for r in reminders]
+        notices = [{"user_id": user.id, "text": words.notice(r), "url": r.deadline.path,
+                    "due": r.deadline.due, "kind": r.deadline.kind,
+                    "params": notice_params(r.deadline, today)} for r in reminders]
+        return (digest_message(user, reminders, words) if email else None), ledger, notices
 
 
 def notice_params(deadline: Deadline, today: date) -> dict[str, Any]:
