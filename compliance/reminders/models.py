@@ -29,9 +29,9 @@ class RecurringDuty(db.Model):
 class SentReminder(db.Model):
     """The ledger: one row per (deadline, recipient, step), unique, so nothing goes twice.
 
-    A pass inserts the rows of a person's digest in the same transaction that it commits
-    only after the mail server accepted the digest: a failed send leaves no row, and a
-    concurrent pass trying the same key waits on the unique index, then skips it.
+    A pass writes and commits the rows of a person's digest as soon as the mail server
+    accepted it: a failed send leaves no row. Passes run one at a time (a lock); the
+    unique index is the last guard.
     """
 
     __tablename__ = "sent_reminder"
