@@ -189,3 +189,40 @@ def test_backup_restore_verify_and_gc_with_the_database_store(app, database_url,
     assert "would remove 1 unreferenced file(s) from the database" in dry.output
     assert runner.invoke(args=["evidence", "gc", "--apply"]).exit_code == 0
     assert blobs(app) == {}
+
+
+def test_the_same_content_stored_at_once_by_two_requests_is_kept_once(app, db, tmp_path):
+    import io
+    import threading
+
+    from compliance.evidence.stores import DatabaseStore
+
+    content = factories.pdf_bytes("twice at once") + os.urandom(CHUNK)
+    first_placed = threading.Event()
+    created: dict[str, bool] = {}
+    errors: list[BaseException] = []
+
+    def request(name: str) -> None:
+        try:
+            with app.app_context():
+                store = DatabaseStore(tmp_path / name)
+                received = store.receive("same.pdf", io.BytesIO(content), 10 * CHUNK)
+                if name == "second":
+                    first_placed.wait(10)
+                created[name] = store.place(received).created  # waits for the first
+                if name == "first":
+                    first_placed.set()
+                    time.sleep(0.5)  # the second is now waiting on this transaction
+                db.session.commit()
+                db.session.remove()
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=request, args=(n,)) for n in ("first", "second")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert created == {"first": True, "second": False}
+    assert blobs(app) == {hashlib.sha256(content).hexdigest(): 2}
