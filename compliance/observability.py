@@ -112,7 +112,6 @@ def init_app(app: Flask) -> None:
             handler.setFormatter(logging.Formatter("%(message)s"))
             logger.addHandler(handler)
             logger.setLevel(logging.INFO)
-            logger.propagate = False
 
     @app.before_request
     def start() -> None:
