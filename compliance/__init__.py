@@ -36,9 +36,10 @@ def create_app(config: Mapping[str, object] | None = None,
                environ: Mapping[str, str] | None = None, *, web: bool = True) -> Flask:
     """Build the application; settings come from ``environ`` (default: the process's).
 
-    ``web=False`` leaves out the pages (blueprints, template helpers) and the migrations:
-    the command line builds it for the commands that need neither, which then start in
-    a fraction of the time. Raises ConfigError, whose message is one line naming the
+    ``web=False`` leaves out the pages (blueprints, template helpers), the migrations
+    and the features' signal listeners: the command line builds it for the commands
+    that need none of them (their changes send no signal), which then start in a
+    fraction of the time. Raises ConfigError, whose message is one line naming the
     setting, when one is wrong.
     """
     from flask import Flask
@@ -71,6 +72,13 @@ def create_app(config: Mapping[str, object] | None = None,
     )
     app.config.update(settings)
     app.config.update(config or {})
+    if str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("postgresql"):
+        # Each process (gunicorn worker, scheduler, command) keeps up to DB_POOL_SIZE
+        # connections open, and opens up to DB_MAX_OVERFLOW more at a peak.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+            "pool_size": app.config["DB_POOL_SIZE"],
+            "max_overflow": app.config["DB_MAX_OVERFLOW"]}
     # Each file is checked against MAX_UPLOAD_MB; a request may carry up to 10 of them.
     app.config["MAX_CONTENT_LENGTH"] = 10 * int(app.config["MAX_UPLOAD_MB"]) * 1024 * 1024 \
         + 65536
@@ -81,13 +89,17 @@ def create_app(config: Mapping[str, object] | None = None,
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     _init_extensions(app)
-    _connect_listeners()
     if web:
+        _connect_listeners()
         init_migrations(app)
         _register_blueprints(app)
         _register_cli(app)
         _register_template_helpers(app)
         _register_security_headers(app)
+        from compliance import observability, static_files
+
+        observability.init_app(app)
+        static_files.init_app(app)
     return app
 
 

@@ -41,11 +41,15 @@ def load_settings(environ: Mapping[str, str], instance_path: Path) -> dict[str, 
             environ.get("DATABASE_URL") or f"sqlite:///{instance_path / 'compliance.db'}"
         ),
         "EVIDENCE_DIR": str(Path(environ.get("EVIDENCE_DIR") or instance_path / "evidence")),
+        "EVIDENCE_STORE": _choice(environ, "EVIDENCE_STORE", ("folder", "database")),
         "MAX_UPLOAD_MB": _int(environ, "MAX_UPLOAD_MB", 20, 1, 1024),
         # Unreferenced evidence files younger than this are left alone by the collection:
         # an upload places its file before its row is committed.
         "EVIDENCE_GC_GRACE_HOURS": _int(environ, "EVIDENCE_GC_GRACE_HOURS", 24, 1, 24 * 90),
         "TRUSTED_PROXIES": _int(environ, "TRUSTED_PROXIES", 0, 0, 5),
+        "METRICS_TOKEN": environ.get("METRICS_TOKEN", "").strip() or None,
+        "DB_POOL_SIZE": _int(environ, "DB_POOL_SIZE", 5, 1, 100),
+        "DB_MAX_OVERFLOW": _int(environ, "DB_MAX_OVERFLOW", 5, 0, 100),
         "SESSION_COOKIE_SECURE": _bool(environ, "SESSION_COOKIE_SECURE", not development),
         "REMEMBER_COOKIE_SECURE": _bool(environ, "SESSION_COOKIE_SECURE", not development),
     }
@@ -213,6 +217,7 @@ def _reminders(environ: Mapping[str, str]) -> dict[str, object]:
         "REMINDER_TIME": (hour, minute),
         "REMINDER_DAYS_BEFORE": days_before,
         "REMINDER_OVERDUE_EVERY": _int(environ, "REMINDER_OVERDUE_EVERY", 7, 1, 90),
+        "REMINDER_RETRY_MINUTES": _int(environ, "REMINDER_RETRY_MINUTES", 10, 1, 24 * 60),
         "REVIEW_DAYS": _int(environ, "REVIEW_DAYS", 14, 1, 365),
     }
 
@@ -253,6 +258,14 @@ def _int(environ: Mapping[str, str], name: str, default: int, low: int, high: in
     if not low <= value <= high:
         raise ConfigError(f"{name}={value} is out of range: use {low} to {high}")
     return value
+
+
+def _choice(environ: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:
+    """One of ``choices`` (the first when unset)."""
+    raw = environ.get(name, "").strip().lower() or choices[0]
+    if raw not in choices:
+        raise ConfigError(f"{name}={raw!r} must be one of: {', '.join(choices)}")
+    return raw
 
 
 def _bool(environ: Mapping[str, str], name: str, default: bool) -> bool:

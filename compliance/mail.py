@@ -99,6 +99,31 @@ class Mailer:
                 results.update(done)
         return results
 
+    def open_slots(self, wanted: int) -> int:
+        """Connect up to ``wanted`` sessions (at least one is open); how many can send at
+        once. Without SMTP_HOST, the outbox: as many as wanted."""
+        if not self.sessions:
+            return wanted
+        while len(self.sessions) < min(wanted, self.connections):
+            try:
+                self.sessions.append(self._connect())
+            except MailServerDown:
+                break
+        return len(self.sessions)
+
+    def send_one(self, slot: int, name: str, message: Message) -> str | None:
+        """Send one message over session ``slot`` (one thread per slot); None once the
+        server accepted it, else why not."""
+        if not self.sessions:
+            (self.outbox / f"{name}.eml").write_bytes(message.as_bytes())
+            self.written += 1
+            return None
+        try:
+            self.sessions[slot].send_message(message)
+        except (OSError, smtplib.SMTPException) as exc:
+            return f"the mail server refused the message: {exc}"
+        return None
+
     @staticmethod
     def _send_share(smtp: smtplib.SMTP, names: list[str],
                     messages: dict[str, Message]) -> dict[str, str | None]:

@@ -24,7 +24,8 @@ from tests.conftest import make_app
 
 ROOT = Path(__file__).resolve().parent.parent
 HEAVY = ("flask", "sqlalchemy", "alembic", "reportlab", "icalendar", "compliance.models",
-         "compliance.assessments.views", "compliance.reports.common")
+         "compliance.assessments.views", "compliance.reports.common",
+         "compliance.notifications.listeners", "compliance.mail")
 SHOW_MODULES = ("import atexit, sys; atexit.register(lambda: print('LOADED', ' '.join("
                 f"m for m in {HEAVY!r} if m in sys.modules))); "
                 "from compliance.cli import main; main()")

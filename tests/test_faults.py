@@ -108,7 +108,7 @@ def test_healthz_names_the_unreachable_database(dead_app):
     body = response.get_json()
     assert body["status"] == "failing"
     assert body["checks"]["database"] == {"ok": False, "error": "unreachable"}
-    assert body["checks"]["evidence"] == {"ok": True}
+    assert body["checks"]["evidence"] == {"ok": True, "store": "folder"}
     assert body["checks"]["mail"] == {"ok": True, "configured": False}
 
 
@@ -247,7 +247,7 @@ def test_healthz_names_every_dependency(app, client, migrated_stamp, smtp_server
     assert response.status_code == 200, response.get_json()
     assert response.get_json() == {"status": "ok", "checks": {
         "database": {"ok": True, "revision": migrated_stamp, "expected": [migrated_stamp]},
-        "evidence": {"ok": True},
+        "evidence": {"ok": True, "store": "folder"},
         "mail": {"ok": True, "configured": True}}}
     assert not [p for p in Path(app.config["EVIDENCE_DIR"]).glob(".health-*")]
 

@@ -25,7 +25,7 @@ from tests.conftest import login, post
 
 KINDS = {
     "static": "public", "auth.login": "public", "auth.set_language": "public",
-    "home.health": "public",
+    "home.health": "public", "metrics": "public",  # /metrics: from this machine
     "home.index": "login", "auth.account": "login", "auth.change_password": "login",
     "auth.logout": "login", "manual.index": "login", "manual.version": "login",
     "manual.chapter": "login", "manual.changes": "login", "assessments.index": "login",

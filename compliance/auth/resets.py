@@ -25,6 +25,7 @@ from compliance.extensions import db
 from compliance.i18n import DEFAULT_LANGUAGE
 from compliance.links import absolute_url, path_for
 from compliance.mail import compose
+from compliance.observability import security_event
 
 WINDOW = timedelta(hours=1)
 MAX_PER_EMAIL = 3
@@ -63,6 +64,8 @@ def request_reset(email: str, *, remote_addr: str) -> ResetAsked:
                       name=user.name if user else email, hours=hours,
                       url=absolute_url(path_for("auth.reset_password", token=token)))
     db.session.flush()
+    security_event("password_reset_requested",
+                   user_id=user.id if user is not None and user.active else None)
     return ResetAsked(message, send=user is not None and user.active)
 
 
@@ -81,6 +84,7 @@ def reset_password(token: str, new_password: str) -> User:
     used up, and every other session ends."""
     reset = usable_reset(token)
     user = reset.user
+    security_event("token_used", user_id=user.id, token="password reset")
     set_new_password(user, new_password)
     db.session.execute(update(PasswordReset).where(PasswordReset.user_id == user.id,
                                                    PasswordReset.used_at.is_(None))

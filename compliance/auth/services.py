@@ -21,6 +21,7 @@ from compliance.db import utcnow
 from compliance.errors import DomainError, KeptRefusal
 from compliance.extensions import db
 from compliance.i18n import LANGUAGES
+from compliance.observability import security_event
 from compliance.revisions import flush_or_conflict
 
 THROTTLE_WINDOW = WINDOW
@@ -54,6 +55,9 @@ def authenticate(email: str, password: str, *, remote_addr: str) -> User:
     known_hash = user.password_hash if user is not None else _DUMMY_HASH.get()
     matches = verify_password(known_hash, password)
     if user is None or not user.active or not matches:
+        security_event("login_failed", user_id=user.id if user is not None else None,
+                       reason="unknown account" if user is None else
+                       "switched off" if not user.active else "wrong password")
         db.session.add(LoginFailure(email=email, remote_addr=remote_addr))
         db.session.flush()
         raise LoginRefused(_l("Wrong e-mail address or password."))
@@ -79,6 +83,8 @@ def _refuse_if_throttled(email: str, remote_addr: str) -> None:
     for (count, oldest), limit in ((by_email, MAX_FAILURES_PER_EMAIL),
                                    (by_client, MAX_FAILURES_PER_CLIENT)):
         if count >= limit:
+            security_event("login_locked_out",
+                           lock="account" if limit == MAX_FAILURES_PER_EMAIL else "client")
             raise LoginThrottled(retry_minutes(oldest + THROTTLE_WINDOW))
 
 
@@ -101,6 +107,7 @@ _DUMMY_HASH = _DummyHash()
 def log_out(user: User) -> None:
     """Ends every session of the person, copied cookies included."""
     user.end_sessions()
+    security_event("logout", user_id=user.id)
 
 
 def check_password_rules(password: str) -> None:
@@ -116,6 +123,7 @@ def set_new_password(user: User, new: str) -> None:
     user.password_hash = hash_password(new)
     user.password_changed_at = utcnow()
     user.end_sessions()
+    security_event("password_changed", user_id=user.id)
 
 
 def change_password(user: User, current: str, new: str) -> None:

@@ -11,6 +11,7 @@ from compliance.auth.forms import LanguageForm, LoginForm, PasswordForm, Profile
 from compliance.auth.sessions import client_address, me, start_session
 from compliance.form_posts import finish_post, redirect_with
 from compliance.links import referrer_path, safe_next
+from compliance.observability import security_event
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -29,6 +30,7 @@ def login():
 
     def done(user):  # noqa: ANN001
         start_session(user)
+        security_event("login", user_id=user.id)
         return redirect(safe_next(form.next.data, url_for("home.index")))
 
     return finish_post(

@@ -15,7 +15,7 @@ from compliance.backup import database
 from compliance.backup.files import copy_evidence, file_sha256, folder_is_empty
 from compliance.backup.manifest import BackupError, Manifest
 from compliance.evidence.models import Evidence
-from compliance.evidence.storage import path_for
+from compliance.evidence.stores import content_hash, evidence_store
 from compliance.extensions import db
 
 EVIDENCE_FOLDER = "evidence"
@@ -43,8 +43,11 @@ def take_backup(folder: Path) -> Manifest:
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     started = datetime.now(UTC)
     copy = database.dump(db.engine, folder)
-    copied, missing, changed = copy_evidence(copy.evidence, evidence_root(),
-                                             folder / EVIDENCE_FOLDER)
+    if evidence_store().name == "database":  # the files are in the dump, with their rows
+        copied, missing, changed = {}, [], []
+    else:
+        copied, missing, changed = copy_evidence(copy.evidence, evidence_root(),
+                                                 folder / EVIDENCE_FOLDER)
     if changed:
         raise BackupError(f"{len(changed)} evidence file(s) in EVIDENCE_DIR no longer match "
                           f"their SHA-256, e.g. {changed[0]}: the store is damaged; "
@@ -106,19 +109,19 @@ def check_restore(manifest: Manifest) -> RestoreCheck:
     """Every evidence row has its file with the right content, the tables hold the rows
     the manifest counted, and the audit chain is whole."""
     check = RestoreCheck()
-    root = evidence_root()
+    store = evidence_store()
     rows = db.session.execute(select(Evidence.id, Evidence.sha256, Evidence.size)
                               .order_by(Evidence.id)).all()
     check.evidence_rows = len(rows)
     hashed: dict[str, str] = {}  # a file shared by several rows is read once
     for evidence_id, sha256, size in rows:
-        path = path_for(root, sha256)
-        if not path.is_file():
+        stored_size = store.size(sha256)
+        if stored_size is None:
             check.problems.append(f"evidence {evidence_id} has no file ({sha256})")
             continue
         if sha256 not in hashed:
-            hashed[sha256] = file_sha256(path)
-        if hashed[sha256] != sha256 or path.stat().st_size != size:
+            hashed[sha256] = content_hash(store, sha256)
+        if hashed[sha256] != sha256 or stored_size != size:
             check.problems.append(f"evidence {evidence_id}: the file {sha256} does not "
                                   "match its SHA-256 or size")
     check.problems += _count_differences(manifest.rows)

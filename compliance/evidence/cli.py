@@ -10,8 +10,9 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from compliance.evidence.housekeeping import collect_garbage, verify_files
+from compliance.evidence.housekeeping import collect_garbage
 from compliance.evidence.models import Evidence
+from compliance.evidence.stores import evidence_store, unreferenced_blobs, verify_store
 from compliance.extensions import db
 from compliance.members.models import Member
 
@@ -44,6 +45,9 @@ def gc(apply: bool, grace_hours: int | None) -> None:
     """Remove stored files that no evidence refers to and that are older than the grace
     period (files of uploads still in progress are younger). A dry run by default."""
     hours = grace_hours or int(current_app.config["EVIDENCE_GC_GRACE_HOURS"])
+    if evidence_store().name == "database":
+        _gc_database(apply, hours)
+        return
     result = collect_garbage(_root(), referenced=_referenced,
                              still_referenced=_still_referenced,
                              grace_seconds=hours * 3600, apply=apply)
@@ -61,6 +65,19 @@ def gc(apply: bool, grace_hours: int | None) -> None:
     click.echo(summary)
 
 
+def _gc_database(apply: bool, hours: int) -> None:
+    found = unreferenced_blobs(hours * 3600, apply=apply)
+    verb = "removed" if apply else "would remove"
+    for sha256, size, placed in found:
+        click.echo(f"{verb}: {sha256} ({_size(size)}, stored "
+                   f"{placed.astimezone(UTC):%Y-%m-%d %H:%M} UTC)")
+    summary = (f"{verb} {len(found)} unreferenced file(s) from the database, "
+               f"{_size(sum(row[1] for row in found))}, older than {hours} h")
+    if not apply and found:
+        summary += "; run with --apply to remove them"
+    click.echo(summary)
+
+
 @evidence_cli.command("verify")
 def verify() -> None:
     """Re-hash every file that evidence refers to; exit 1 naming each missing or altered
@@ -70,7 +87,7 @@ def verify() -> None:
             select(Evidence.sha256, Evidence.id, Member.code).join(Member)
             .order_by(Evidence.sha256, Evidence.id)):
         owners.setdefault(sha256, []).append(f"evidence {evidence_id} of {code}")
-    checked, problems = verify_files(_root(), owners)
+    checked, problems = verify_store(evidence_store(), list(owners))
     for problem in problems:
         detail = f" (its content hashes to {problem.found})" if problem.found else ""
         click.echo(f"{problem.problem}: {problem.sha256}{detail}: "

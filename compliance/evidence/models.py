@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import BigInteger, ForeignKey, String, Text
+from sqlalchemy import BigInteger, ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from compliance.db import CreatedAtMixin
@@ -53,3 +53,24 @@ class Evidence(CreatedAtMixin, db.Model):
         return {"sha256": self.sha256, "filename": self.filename, "title": self.title,
                 "document_date": self.document_date, "expiry_date": self.expiry_date,
                 "version_note": self.version_note, "withdrawn_at": self.withdrawn_at}
+
+
+class EvidenceBlob(db.Model):
+    """A file's content kept in the database (EVIDENCE_STORE=database): one row per
+    SHA-256, its bytes in chunks, so that several web machines share the evidence and it
+    rides on the database's replication, backups and point-in-time recovery."""
+
+    __tablename__ = "evidence_blob"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    placed_at: Mapped[datetime]  # refreshed by each upload of the content, like a file's time
+
+
+class EvidenceChunk(db.Model):
+    __tablename__ = "evidence_chunk"
+
+    sha256: Mapped[str] = mapped_column(
+        ForeignKey("evidence_blob.sha256", ondelete="CASCADE"), primary_key=True)
+    position: Mapped[int] = mapped_column(primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)

@@ -19,6 +19,7 @@ from compliance.errors import DomainError
 from compliance.evidence import storage
 from compliance.evidence.filetypes import ACCEPTED, RefusedFile
 from compliance.evidence.models import Evidence
+from compliance.evidence.stores import evidence_store
 from compliance.extensions import db
 
 if TYPE_CHECKING:
@@ -94,21 +95,20 @@ def upload_files(member: Member, uploads: list[Upload], *, title: str,
                              max=MAX_FILES_PER_UPLOAD, count=len(uploads)))
     if expiry_date and document_date and expiry_date < document_date:
         raise DomainError(_l("The expiry date is before the document date."))
-    root = evidence_root()
+    store = evidence_store()
     received: list[storage.ReceivedFile] = []
     stored: list[storage.StoredFile] = []
     try:
         for upload in uploads:
             try:
-                received.append(storage.receive(root, upload.filename, upload.stream,
-                                                max_bytes()))
+                received.append(store.receive(upload.filename, upload.stream, max_bytes()))
             except RefusedFile as refused:
                 raise DomainError(refusal_message(refused, upload.filename)) from None
         for item in received:
-            stored.append(storage.place(root, item))
+            stored.append(store.place(item))
     finally:
         for item in received[len(stored):]:  # this request's own files, never placed
-            storage.discard(item)
+            store.discard(item)
     title = title.strip() if len(uploads) == 1 else ""
     return [_record(member, item, title=title, document_date=document_date,
                     expiry_date=expiry_date, version_note=version_note, actor=actor)

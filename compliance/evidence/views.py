@@ -4,16 +4,26 @@ feature's.)"""
 
 from __future__ import annotations
 
-from flask import abort, flash, render_template, request, send_file, url_for
+from flask import (
+    Response,
+    abort,
+    flash,
+    render_template,
+    request,
+    send_file,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload, selectinload
 
 from compliance.errors import DomainError, require
-from compliance.evidence import bp, queries, services, storage
+from compliance.evidence import bp, queries, services
 from compliance.evidence.filetypes import MEDIA_TYPES
 from compliance.evidence.forms import UploadForm, WithdrawForm
 from compliance.evidence.models import Evidence
+from compliance.evidence.stores import evidence_store
 from compliance.extensions import csrf, db
 from compliance.form_posts import (
     FORM_EXPIRED,
@@ -114,11 +124,22 @@ def upload():
 @login_required
 def download(evidence_id: int):
     evidence = queries.get_evidence_or_404(evidence_id, current_user)
-    path = storage.path_for(services.evidence_root(), evidence.sha256)
-    if not path.exists():
+    store = evidence_store()
+    path = store.local_path(evidence.sha256)
+    if path is not None:
+        response = send_file(path, mimetype=evidence.media_type, as_attachment=True,
+                             download_name=evidence.filename, conditional=True,
+                             etag=evidence.sha256)
+    elif store.exists(evidence.sha256):
+        response = Response(stream_with_context(store.chunks(evidence.sha256)),
+                            mimetype=evidence.media_type)
+        response.headers["Content-Length"] = str(evidence.size)
+        response.headers.set("Content-Disposition", "attachment",
+                             filename=evidence.filename)
+        response.set_etag(evidence.sha256)
+        response.make_conditional(request)
+    else:
         abort(404)
-    response = send_file(path, mimetype=evidence.media_type, as_attachment=True,
-                         download_name=evidence.filename, conditional=True, etag=evidence.sha256)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -74,7 +74,9 @@ def evidence_store() -> dict[str, Any]:
     except OSError as exc:
         current_app.logger.warning("health: evidence folder: %s", exc)
         return {"ok": False, "error": "not writable"}
-    return {"ok": True}
+    # EVIDENCE_STORE=database: the files are in the database (checked above); uploads
+    # are still received in this machine's folder.
+    return {"ok": True, "store": current_app.config.get("EVIDENCE_STORE", "folder")}
 
 
 def mail() -> dict[str, Any]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import signal
+import threading
 from datetime import datetime
 
 import click
@@ -50,25 +52,32 @@ def send(day: datetime | None, dry_run: bool) -> None:
 @click.command("scheduler")
 @with_appcontext
 def scheduler_command() -> None:
-    """Run the reminder pass daily at REMINDER_TIME, Europe/Brussels (its own process)."""
+    """Run the reminder pass daily at REMINDER_TIME, Europe/Brussels (its own process).
+
+    Checked every minute and at start: a day missed while stopped is caught up, a failed
+    pass retried every REMINDER_RETRY_MINUTES. SIGTERM (systemctl stop) ends the pass
+    after the digest being sent, marked; only one scheduler runs a pass at a time.
+    """
     from apscheduler.schedulers.blocking import BlockingScheduler
-    from apscheduler.triggers.cron import CronTrigger
+    from apscheduler.triggers.interval import IntervalTrigger
+
+    from compliance.reminders.scheduler import DailyPass
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     app = current_app._get_current_object()
     hour, minute = app.config["REMINDER_TIME"]
-
-    def job() -> None:
-        with app.app_context():
-            result = run_pass(clock.today())
-            logging.getLogger("compliance.scheduler").info(
-                "reminders: %d digests, %d reminders, %d skipped%s", result.digests,
-                result.reminders, result.skipped, f"; error: {result.error}"
-                if result.error else "")
-
+    stop = threading.Event()
+    daily = DailyPass(app, stop)
     scheduler = BlockingScheduler(timezone=clock.BRUSSELS)
-    scheduler.add_job(job, CronTrigger(hour=hour, minute=minute, timezone=clock.BRUSSELS),
-                      id="reminders", coalesce=True, max_instances=1, misfire_grace_time=3600)
+
+    def on_term(signum: int, frame: object) -> None:
+        stop.set()  # the pass ends after the digest in flight, marked
+        scheduler.shutdown(wait=False)
+
+    signal.signal(signal.SIGTERM, on_term)
+    scheduler.add_job(daily.tick, IntervalTrigger(minutes=1, timezone=clock.BRUSSELS),
+                      id="reminders", coalesce=True, max_instances=1,
+                      next_run_time=datetime.now(clock.BRUSSELS))
     click.echo(f"scheduler: reminders daily at {hour:02d}:{minute:02d} Europe/Brussels "
                "(Ctrl+C to stop)")
     with contextlib.suppress(KeyboardInterrupt, SystemExit):

@@ -29,9 +29,9 @@ class RecurringDuty(db.Model):
 class SentReminder(db.Model):
     """The ledger: one row per (deadline, recipient, step), unique, so nothing goes twice.
 
-    A pass inserts the rows of a person's digest in the same transaction that it commits
-    only after the mail server accepted the digest: a failed send leaves no row, and a
-    concurrent pass trying the same key waits on the unique index, then skips it.
+    A pass writes and commits the rows of a person's digest as soon as the mail server
+    accepted it: a failed send leaves no row. Passes run one at a time (a lock); the
+    unique index is the last guard.
     """
 
     __tablename__ = "sent_reminder"
@@ -67,3 +67,20 @@ class Notice(db.Model):
     due: Mapped[date | None]
     kind: Mapped[str | None] = mapped_column(String(30))
     params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class JobRun(db.Model):
+    """One attempt of a scheduled job for a day (the reminder pass): the scheduler runs a
+    day's pass until one attempt ends "done", so a day missed while stopped, or failed
+    while the database or the mail server was down, is caught up or retried."""
+
+    __tablename__ = "job_run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job: Mapped[str] = mapped_column(String(40))
+    day: Mapped[date] = mapped_column(index=True)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+    outcome: Mapped[str] = mapped_column(String(20), default="running")
+    digests: Mapped[int] = mapped_column(default=0)
+    error: Mapped[str | None] = mapped_column(Text)

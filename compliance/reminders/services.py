@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from email.header import Header
@@ -14,27 +16,27 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 from typing import Any
 
-from flask import current_app, render_template
+from flask import Flask, current_app, render_template
 from flask_babel import force_locale, format_date, ngettext
 from flask_babel import gettext as _
-from sqlalchemy import delete, insert, select, tuple_
+from sqlalchemy import insert, select, tuple_
 from sqlalchemy.exc import IntegrityError
 
 from compliance.auth.models import Role, User
-from compliance.db import utcnow
 from compliance.extensions import db
 from compliance.i18n import DEFAULT_LANGUAGE
 from compliance.links import absolute_url
 from compliance.mail import Mailer, MailServerDown
 from compliance.reminders.deadlines import Deadline, collect_deadlines
+from compliance.reminders.lock import exclusive
 from compliance.reminders.models import Notice, SentReminder
 from compliance.reminders.policy import ReminderPolicy, current_step
 
 log = logging.getLogger(__name__)
 STAFF_DIGEST_WEEKDAY = 0  # Monday
 STAFF_OVERDUE_SHOWN = 200
-BATCH = 50  # people per commit
 SENDERS = 4  # SMTP connections used at once
+LOCK = "reminders"  # one pass at a time
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,8 @@ class PassResult:
     skipped: int = 0
     planned: dict[int, list[Reminder]] = field(default_factory=dict)
     error: str | None = None
+    interrupted: bool = False
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
 
 def policy_from_config() -> ReminderPolicy:
@@ -109,95 +113,113 @@ def _already_sent(wanted) -> set[tuple[str, int, str]]:  # noqa: ANN001
     return found
 
 
-def run_pass(today: date, *, dry_run: bool = False) -> PassResult:
+def run_pass(today: date, *, dry_run: bool = False, stop: threading.Event | None = None,
+             locked: bool = False) -> PassResult:
     """Send today's reminders, one digest per person, exactly once.
 
-    Batch by batch: each person's ledger rows are claimed (inserted) first, so a
-    concurrent pass waits on them and then skips that person; the batch's digests go to
-    the mail server over a few connections at once; the rows of any digest the server did
-    not accept are removed again; then the batch is committed. A failure stops the pass:
-    what the server accepted stays marked as sent, nothing else is.
+    One pass at a time (``lock.exclusive``; ``locked`` when the caller holds it): a
+    second one waits, then finds everything sent. Person by person, over a few
+    mail-server connections at once (a thread and a database session each): the digest
+    goes to the mail server, and as soon as the server accepted it the person's ledger
+    rows and notices are written and committed, in a short transaction of their own. A
+    process killed mid-pass therefore leaves every accepted digest marked and no other
+    (but for the commit in flight); ``stop`` (set on SIGTERM) ends the pass between two
+    people. A refused digest stops the pass: the next one delivers what was not sent.
     """
+    if dry_run or locked:
+        return _run_pass(today, dry_run=dry_run, stop=stop)
+    with exclusive(LOCK):
+        return _run_pass(today, dry_run=dry_run, stop=stop)
+
+
+def _run_pass(today: date, *, dry_run: bool, stop: threading.Event | None) -> PassResult:
     result = PassResult(today)
     planned = plan(today, policy_from_config())
     result.planned = planned
+    db.session.rollback()
     if dry_run or not planned:
-        db.session.rollback()
         return result
-    users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(planned)))}
     order = sorted(planned)
-    outbox = Path(current_app.instance_path) / "outbox"
+    app = current_app._get_current_object()
+    outbox = Path(app.instance_path) / "outbox"
+    halt = threading.Event()
     try:
-        with Mailer(current_app.config, outbox, connections=SENDERS) as mailer:
-            for start in range(0, len(order), BATCH):
-                _deliver_batch(mailer, [users[i] for i in order[start:start + BATCH]],
-                               planned, today, result)
+        with Mailer(app.config, outbox, connections=SENDERS) as mailer:
+            slots = mailer.open_slots(SENDERS)
+            with ThreadPoolExecutor(max_workers=slots) as pool:
+                futures = [pool.submit(_deliver_share, app, mailer, slot, order[slot::slots],
+                                       planned, today, result, halt, stop)
+                           for slot in range(slots)]
+                for future in futures:
+                    future.result()
     except MailServerDown as exc:
-        db.session.rollback()
         result.error = str(exc)
         log.error("reminders: %s; the next pass will deliver what was not sent", exc)
+    result.interrupted = bool(stop is not None and stop.is_set())
     return result
 
 
-def _deliver_batch(mailer: Mailer, batch: list[User], planned: dict[int, list[Reminder]],
-                   today: date, result: PassResult) -> None:
-    started = utcnow()
-    claimed: list[User] = []
-    messages: dict[int, Message] = {}
-    for user in batch:
-        message = _claim(user, planned[user.id], today)
-        if message is False:
+def _deliver_share(app: Flask, mailer: Mailer, slot: int, user_ids: list[int],
+                   planned: dict[int, list[Reminder]], today: date, result: PassResult,
+                   halt: threading.Event, stop: threading.Event | None) -> None:
+    """One sender: send, then mark, each person's digest in turn."""
+    with app.app_context():
+        try:
+            users = {u.id: u for u in db.session.scalars(
+                select(User).where(User.id.in_(user_ids)))}
+            db.session.commit()
+            for user_id in user_ids:
+                if halt.is_set() or (stop is not None and stop.is_set()):
+                    return
+                _deliver_one(mailer, slot, users[user_id], planned[user_id], today, result,
+                             halt)
+        except BaseException:
+            halt.set()
+            db.session.rollback()
+            raise
+        finally:
+            db.session.remove()
+
+
+def _deliver_one(mailer: Mailer, slot: int, user: User, reminders: list[Reminder],
+                 today: date, result: PassResult, halt: threading.Event) -> None:
+    message, ledger, notices = _prepare(user, reminders, today)
+    if message is not None:
+        error = mailer.send_one(slot, f"{today.isoformat()}-{user.id}", message)
+        if error:  # not accepted by the server: not sent, so not marked
+            halt.set()
+            raise MailServerDown(error)
+    try:
+        connection = db.session.connection()  # Core inserts: no ORM objects to track
+        connection.execute(insert(SentReminder.__table__), ledger)
+        connection.execute(insert(Notice.__table__), notices)
+        db.session.commit()  # accepted: marked at once
+    except IntegrityError:  # marked by a pass that did not take the lock
+        db.session.rollback()
+        log.error("reminders: %s was reminded by another pass at the same time", user.id)
+        with result.lock:
             result.skipped += 1
-            continue
-        claimed.append(user)
-        if message is not None:
-            messages[user.id] = message
-    errors = mailer.send_many({f"{today.isoformat()}-{uid}": m for uid, m in messages.items()})
-    failed = [user.id for user in claimed if errors.get(f"{today.isoformat()}-{user.id}")]
-    if failed:  # not accepted by the server: not sent, so not marked
-        db.session.execute(delete(SentReminder).where(SentReminder.recipient_id.in_(failed),
-                                                      SentReminder.sent_on == today))
-        db.session.execute(delete(Notice).where(Notice.user_id.in_(failed),
-                                                Notice.created_at >= started))
-    db.session.commit()
-    for user in claimed:
-        if user.id not in failed:
-            result.digests += int(user.id in messages)
-            result.reminders += len(planned[user.id])
-            result.notices += len(planned[user.id])
-    if failed:
-        raise MailServerDown(next(e for e in errors.values() if e))
+        return
+    with result.lock:
+        result.digests += int(message is not None)
+        result.reminders += len(reminders)
+        result.notices += len(reminders)
 
 
-def _claim(user: User, reminders: list[Reminder], today: date) -> Message | None | bool:
-    """Insert the person's ledger rows and notices; their digest, None when they turned it
-    off, or False when a concurrent pass already delivered them."""
+def _prepare(user: User, reminders: list[Reminder], today: date
+             ) -> tuple[Message | None, list[dict[str, Any]], list[dict[str, Any]]]:
+    """The person's digest (None when they turned it off), ledger rows and notices."""
     language = user.locale or DEFAULT_LANGUAGE
     email = user.digest_enabled and user.active
     with force_locale(language):
         words = _Words(language, today)
-        # A savepoint lets one person be skipped without undoing the batch. SQLite's driver
-        # does not open a transaction before a SAVEPOINT (releasing it would commit), and a
-        # second pass on SQLite waits for the first's write lock anyway: no savepoint there.
-        savepoint = db.session.begin_nested() if db.engine.dialect.name != "sqlite" else None
-        connection = db.session.connection()  # Core inserts: no ORM objects to track
-        try:
-            connection.execute(insert(SentReminder.__table__), [
-                {"deadline_key": r.deadline.key, "recipient_id": user.id, "step": r.step,
-                 "due": r.deadline.due, "sent_on": today, "emailed": email}
-                for r in reminders])
-        except IntegrityError:
-            if savepoint is None:
-                raise
-            savepoint.rollback()
-            return False
-        connection.execute(insert(Notice.__table__), [
-            {"user_id": user.id, "text": words.notice(r), "url": r.deadline.path,
-             "due": r.deadline.due, "kind": r.deadline.kind,
-             "params": notice_params(r.deadline, today)} for r in reminders])
-        if savepoint is not None:
-            savepoint.commit()
-        return digest_message(user, reminders, words) if email else None
+        ledger = [{"deadline_key": r.deadline.key, "recipient_id": user.id, "step": r.step,
+                   "due": r.deadline.due, "sent_on": today, "emailed": email}
+                  for r in reminders]
+        notices = [{"user_id": user.id, "text": words.notice(r), "url": r.deadline.path,
+                    "due": r.deadline.due, "kind": r.deadline.kind,
+                    "params": notice_params(r.deadline, today)} for r in reminders]
+        return (digest_message(user, reminders, words) if email else None), ledger, notices
 
 
 def notice_params(deadline: Deadline, today: date) -> dict[str, Any]:

@@ -27,8 +27,10 @@ from compliance.extensions import db
 from compliance.form_posts import finish_post, redirect_with
 from compliance.i18n import current_language
 from compliance.members.models import Member
+from compliance.observability import security_event
 from compliance.permissions import can_view_member, works_for
 from compliance.reminders import bp
+from compliance.reminders import metrics as _metrics  # noqa: F401  /metrics lines
 from compliance.reminders import settings as reminder_settings
 from compliance.reminders.calendar import feed
 from compliance.reminders.duties import member_duties, record_duty
@@ -98,7 +100,9 @@ def calendar(token: str):
         User.calendar_token == reminder_settings.calendar_token_hash(token),
         User.active.is_(True)))
     if user is None:
+        security_event("token_refused", token="calendar")
         abort(404)
+    security_event("token_used", user_id=user.id, token="calendar")
     with force_locale(user.locale or "en"):
         body = feed(user, clock.today())
     return Response(body, mimetype="text/calendar",

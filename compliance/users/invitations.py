@@ -20,6 +20,7 @@ from compliance.extensions import db
 from compliance.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from compliance.links import absolute_url, path_for
 from compliance.mail import compose
+from compliance.observability import security_event
 from compliance.permissions import is_admin, is_staff, manages
 from compliance.signals import invitation_accepted
 from compliance.users.models import Invitation
@@ -151,6 +152,7 @@ def accept(token: str, *, name: str, password: str) -> User:
                           assigned_members=assigned, actor=invitation.invited_by)
     invitation.used_at = utcnow()
     invitation.user_id = user.id
+    security_event("token_used", user_id=user.id, token="invitation")
     log_event("invitation.accepted", invitation, actor=user, member_id=invitation.member_id,
               after={"email": user.email, "role": user.role})
     invitation_accepted.send(invitation, user=user)

@@ -15,6 +15,7 @@ from compliance.auth.services import check_password_rules, normalize_email, save
 from compliance.errors import DomainError
 from compliance.extensions import db
 from compliance.i18n import LANGUAGES
+from compliance.observability import security_event
 from compliance.permissions import is_staff, manages
 
 if TYPE_CHECKING:
@@ -76,6 +77,8 @@ def set_active(user: User, active: bool, *, actor: User) -> None:
         return
     user.active = active
     user.end_sessions()
+    security_event("account_switched_on" if active else "account_switched_off",
+                   user_id=user.id, by_user_id=actor.id if actor is not None else None)
     log_event("user.activated" if active else "user.deactivated", user, actor=actor,
               member_id=user.member_id, before={"active": not active},
               after={"active": active, "email": user.email})

@@ -266,10 +266,10 @@ def test_an_unexpected_failure_while_sending_marks_nothing(app, runner, monkeypa
                                                            smtp_server):
     from compliance.mail import Mailer
 
-    def explode(self, messages):
+    def explode(self, slot, name, message):
         raise RuntimeError("the process died while sending")
 
-    monkeypatch.setattr(Mailer, "send_many", explode)
+    monkeypatch.setattr(Mailer, "send_one", explode)
     with app.app_context(), pytest.raises(RuntimeError):
         run_pass(due - timedelta(days=7))
     with app.app_context():

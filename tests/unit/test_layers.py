@@ -19,7 +19,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "compliance"
 LAYERS: list[tuple[str, ...]] = [
     ("db", "extensions", "config", "clock", "signals", "i18n", "profile", "forms", "links",
      "panels", "scoring", "csv_export", "errors", "audit", "revisions", "workflow",
-     "form_posts", "mail"),
+     "form_posts", "mail", "observability", "static_files"),
     ("manual",),
     ("auth",),
     ("permissions",),
