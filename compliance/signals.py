@@ -42,3 +42,9 @@ invitation_accepted = _signals.signal("invitation-accepted")
 #: sender: the Assessment; kwargs: user, panels. The assessment's history page shows what
 #: the features above add: its events told as sentences (compliance.history).
 assessment_history_panels = _signals.signal("assessment-history-panels")
+
+#: sender: the Assessment; kwargs: user, editable, panels. The review page shows what the
+#: features above reviews add: panels in the "main" slot above the requirements, and in
+#: the "row" slot a panel whose context's ``by_answer`` maps an answer id to the HTML
+#: shown on that requirement's row (the requests to the member, compliance.requests_).
+review_panels = _signals.signal("review-panels")
