@@ -15,7 +15,8 @@ from compliance.assessments.models import Answer, Assessment
 from compliance.errors import DomainError
 from compliance.form_posts import finish_post, redirect_with
 from compliance.reviews import services
-from compliance.reviews.page import review_page
+from compliance.reviews.models import Verdict
+from compliance.reviews.page import CODES, review_page
 from compliance.reviews.queries import answers_by_id, evidenced_compliant_without_verdict
 from compliance.revisions import cleaned
 
@@ -35,39 +36,50 @@ def _revision(answer_id: int) -> int | None:
     return int(value) if value.isdigit() else None
 
 
-def _changed(answer: Answer) -> bool:
-    """The row says something other than what is stored."""
+def _chosen(answer_id: int) -> str | None:
+    """The verdict chosen on a row (posted as its short code, see page.CODES)."""
+    code = request.form.get(f"v-{answer_id}")
+    if code and code not in CODES:
+        raise DomainError(_("Unknown verdict."))
+    return CODES[code].value if code else None
+
+
+def _texts(answer: Answer, verdict: str | None) -> dict[str, str | None]:
+    """The row's texts: its one text box is the finding, or the reason when the verdict
+    is "not applicable"; the text it does not show keeps what is stored."""
     record = answer.verdict
-    stored = (record.verdict, record.comment, record.reason, record.change_request) \
-        if record else (None, None, None, None)
-    posted = (request.form.get(f"v-{answer.id}") or None, _text("f", answer.id),
-              _text("r", answer.id), _text("c", answer.id))
-    return posted != stored
+    typed = _text("f", answer.id)
+    not_applicable = verdict == Verdict.NOT_APPLICABLE
+    return {"comment": (record.comment if record else None) if not_applicable else typed,
+            "reason": typed if not_applicable else (record.reason if record else None),
+            "change_request": _text("c", answer.id)}
 
 
 def _row_input(answer: Answer, accept: bool) -> services.VerdictInput | None:
-    chosen = request.form.get(f"v-{answer.id}") or None
-    stored = answer.verdict.verdict if answer.verdict else None
+    chosen = _chosen(answer.id)
+    record = answer.verdict
+    stored = record.verdict if record else None
     if accept:
-        row = services.accepted(answer, comment=_text("f", answer.id),
-                                change_request=_text("c", answer.id),
-                                revision=_revision(answer.id))
+        row = services.accepted(answer, revision=_revision(answer.id), **_texts(
+            answer, services.AGREEING_VERDICT.get(answer.status or "")))
         if chosen and chosen != stored and chosen != row.verdict:
             raise services.RowRefused(answer.id, DomainError(_(
                 "%(key)s: you ticked “accept the member's answer” and chose another "
                 "verdict. Keep one of the two.", key=answer.requirement_key)))
         return row
-    if not _changed(answer):
+    texts = _texts(answer, chosen)
+    before = (stored, record.comment, record.reason, record.change_request) if record \
+        else (None, None, None, None)
+    if (chosen, texts["comment"], texts["reason"], texts["change_request"]) == before:
         return None
-    return services.VerdictInput(answer, chosen, reason=_text("r", answer.id),
-                                 comment=_text("f", answer.id),
-                                 change_request=_text("c", answer.id),
-                                 revision=_revision(answer.id))
+    return services.VerdictInput(answer, chosen, revision=_revision(answer.id), **texts)
 
 
 def verdict_inputs(assessment: Assessment, evidenced: bool) -> list[services.VerdictInput]:
     """What the post asks for, in the manual's order."""
-    rows, ticked = _posted_ids("row"), _posted_ids("accept")
+    rows = {int(name[4:]) for name in request.form if name.startswith("rev-")
+            and name[4:].isdigit()}
+    ticked = _posted_ids("accept")
     answers = answers_by_id(assessment, rows | ticked)
     if (rows | ticked) - set(answers):
         abort(404)  # not an included answer of this assessment

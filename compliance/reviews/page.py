@@ -16,6 +16,7 @@ from typing import Any
 
 from flask import abort, render_template, request, url_for
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
@@ -31,14 +32,19 @@ from compliance.manual.models import Chapter
 from compliance.manual.queries import chapters_of
 from compliance.panels import collect
 from compliance.reviews.forms import ReopenForm, SignOffForm
-from compliance.reviews.models import VERDICT_LABELS, RequirementVerdict
+from compliance.reviews.models import VERDICT_LABELS, RequirementVerdict, Verdict
 from compliance.reviews.queries import review_rows, without_verdict
 from compliance.reviews.scores import scorecard
 from compliance.signals import review_panels
 
-RADIO = Markup('<label class="status-choice verdict-{0}"><input type="radio" name="v-§" '
-               'value="{0}"{1}> {2}</label>')
-FIELDSET = Markup('<fieldset class="statuses verdicts"><legend>{}</legend>{}</fieldset>')
+# Unquoted attribute values, and no class on each choice (styled as ".verdicts label"):
+# these five choices are repeated on every row, and make a third of the page.
+RADIO = Markup('<label><input type=radio name=v-§ value={0}{1}> {2}</label>')
+FIELDSET = Markup('<fieldset class=verdicts><legend>{}</legend>{}</fieldset>')
+#: The verdicts' values as the rows post them (short: five on every row).
+CODES = {"c": Verdict.CONFORM, "o": Verdict.OBSERVATION, "mi": Verdict.MINOR_NC,
+         "ma": Verdict.MAJOR_NC, "na": Verdict.NOT_APPLICABLE}
+CODE_OF = {verdict.value: code for code, verdict in CODES.items()}
 
 
 def row_texts() -> SimpleNamespace:
@@ -48,22 +54,25 @@ def row_texts() -> SimpleNamespace:
         not_answered=gettext("Not answered"), justification=gettext("Justification"),
         no_evidence=gettext("No evidence."), withdrawn=gettext("withdrawn"),
         expired=gettext("expired %(date)s"), major=gettext("Major"), minor=gettext("Minor"),
-        accept=gettext("Accept the member's answer"),
-        finding=gettext("Finding (required for a non-conformity)"),
-        more=gettext("Reason if not applicable, change to ask for"),
-        reason=gettext("Why it does not apply (if so)"),
-        change=gettext("What the member must change (if sent back)"),
+        accept=gettext("Accept the answer"), expected=gettext("Expected evidence"),
+        finding=gettext("Finding, or why it does not apply"),
+        change=gettext("Change to ask for if sent back"),
         save=gettext("Save"), next=gettext("Next without verdict"),
-        none_left=gettext("Every requirement has a verdict."), no_verdict=gettext("No verdict."),
-        top=gettext("Back to the top"))
+        no_verdict=gettext("No verdict."))
+
+
+#: The verdicts as the rows' choices name them: short, as they are on every row (the
+#: page's help spells "NC" out once).
+CHOICE_LABELS = {**VERDICT_LABELS, Verdict.MINOR_NC: _l("Minor NC"),
+                 Verdict.MAJOR_NC: _l("Major NC")}
 
 
 def verdict_radios(legend: str) -> dict[str | None, Markup]:
     """The verdict fieldset once for each verdict that may be checked (``§`` stands for
     the answer's id, put in by the row)."""
-    labels = [(v.value, str(label)) for v, label in VERDICT_LABELS.items()]
+    labels = [(v.value, str(label)) for v, label in CHOICE_LABELS.items()]
     return {checked: FIELDSET.format(legend, Markup("").join(
-        RADIO.format(value, Markup(" checked") if value == checked else "", label)
+        RADIO.format(CODE_OF[value], Markup(" checked") if value == checked else "", label)
         for value, label in labels)) for checked in (None, *(v for v, _ in labels))}
 
 
@@ -82,14 +91,15 @@ def missing_positions(assessment: Assessment) -> list[tuple[int, str, str]]:
 def next_links(rows: list[Any], missing: list[tuple[int, str, str]], chapter: Any,
                assessment: Assessment) -> dict[int, str]:
     """Answer id → the address of the next requirement without a verdict after it (on
-    this page, or on its chapter's page)."""
+    this page, or on its chapter's page), where it is not simply the next row."""
     positions = [m[0] for m in missing]
     on_page = {row.key for row in rows}
+    following = {row.id: after.key for row, after in zip(rows, rows[1:], strict=False)}
     links = {}
     for row in rows:
         index = bisect_right(positions, row.position)
-        if index == len(missing):
-            continue
+        if index == len(missing) or missing[index][1] == following.get(row.id):
+            continue  # none left, or it is the very next row: reading on gets there
         _, key, chapter_key = missing[index]
         links[row.id] = f"#{key}" if key in on_page else url_for(
             "reviews.review", assessment_id=assessment.id,
@@ -117,11 +127,13 @@ def review_page(assessment: Assessment, *, errors: dict[int, str] | None = None,
     return render_template(
         "reviews/review.html", assessment=assessment, chapters=chapters, chapter=chapter,
         rows=rows, texts=requirement_texts(rows, current_language()), t=texts,
-        radios=verdict_radios(texts.verdict), card=scorecard(assessment),
+        radios=verdict_radios(texts.verdict), CHOICE_OF={c: v.value for c, v in CODES.items()}, card=scorecard(assessment),
         missing=missing if editable else [], next_links=next_links(
             rows, missing, chapter, assessment) if editable else {},
         errors=errors or {}, entered=entered, editable=editable, token=generate_csrf(),
         download_url=url_for("evidence.download", evidence_id=918273645).split("918273645"),
+        manual_url={c.id: url_for("manual.chapter", version_id=c.manual_version_id, key=c.key)
+                    for c in chapters},
         badges={level: Markup('<span class="badge badge-{}">{}</span>').format(
             level, getattr(texts, level)) for level in ("major", "minor")},
         panels=panels, row_extras=row_extras,

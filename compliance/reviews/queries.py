@@ -31,6 +31,7 @@ class ReviewRow:
     id: int
     requirement_id: int
     key: str
+    chapter_id: int
     position: int
     status: str | None
     justification: str | None
@@ -49,8 +50,8 @@ class ReviewRow:
 
 def review_rows(assessment: Assessment, chapter_id: int | None) -> list[ReviewRow]:
     query = (select(Answer.id, Answer.requirement_id, Answer.requirement_key,
-                    Answer.position, Answer.status, Answer.justification, Answer.comment,
-                    Answer.to_confirm,
+                    Answer.chapter_id, Answer.position, Answer.status,
+                    Answer.justification, Answer.comment, Answer.to_confirm,
                     Requirement.criticality, Requirement.basis, Requirement.text_hash,
                     RequirementVerdict.verdict, RequirementVerdict.reason,
                     RequirementVerdict.comment, RequirementVerdict.change_request,

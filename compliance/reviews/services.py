@@ -163,17 +163,19 @@ class RowRefused(DomainError):
         self.status = 409 if isinstance(error, Conflict) else getattr(error, "status", None)
 
 
-def accepted(answer: Answer, *, comment: str | None, change_request: str | None = None,
-             revision: int | None) -> VerdictInput:
+def accepted(answer: Answer, *, comment: str | None, reason: str | None = None,
+             change_request: str | None = None, revision: int | None) -> VerdictInput:
     """The member's answer taken as the verdict: compliant is conform, not applicable is
     not applicable for the member's reason; partial and not compliant are a minor and a
-    major non-conformity, which need the consultant's finding."""
+    major non-conformity, which need the consultant's finding. A ``reason`` typed by the
+    consultant replaces the member's for "not applicable"."""
     if answer.status is None or answer.to_confirm:
         raise DomainError(_l("%(key)s: the member has not answered, there is nothing to "
                              "accept. Choose a verdict.", key=answer.requirement_key))
     return VerdictInput(answer, AGREEING_VERDICT[answer.status],
-                        reason=answer.justification if answer.status == "not_applicable"
-                        else None, comment=comment, change_request=change_request,
+                        reason=(reason or answer.justification)
+                        if answer.status == "not_applicable" else reason,
+                        comment=comment, change_request=change_request,
                         revision=revision)
 
 

@@ -18,8 +18,7 @@ from compliance.reviews.forms import ReopenForm, SignOffForm, VerdictForm
 from compliance.reviews.page import review_page
 
 #: The one-row post's fields, as the review page's form names them (``v-<answer id>``...).
-ROW_FIELDS = {"v": "verdict", "f": "comment", "r": "reason", "c": "change_request",
-              "rev": "revision"}
+ROW_FIELDS = {"v": "verdict", "c": "change_request", "rev": "revision"}
 
 
 def _reviewable(assessment_id: int):
@@ -59,7 +58,7 @@ def save_verdict(assessment_id: int, answer_id: int):
     def page(message: str, status: int):
         entered = MultiDict({f"{name}-{answer_id}": request.form.get(field, "")
                              for name, field in ROW_FIELDS.items()})
-        entered.add("row", str(answer_id))
+        entered[f"f-{answer_id}"] = request.form.get("comment") or request.form.get("reason", "")
         return review_page(queries.get_assessment_or_404(assessment_id, current_user),
                            errors={answer_id: message}, entered=entered, status=status)
 
