@@ -35,6 +35,7 @@ from compliance.reviews.forms import ReopenForm, SignOffForm
 from compliance.reviews.models import VERDICT_LABELS, RequirementVerdict, Verdict
 from compliance.reviews.queries import review_rows, without_verdict
 from compliance.reviews.scores import scorecard
+from compliance.reviews.services import sign_off_problems
 from compliance.signals import review_panels
 
 # Unquoted attribute values, and no class on each choice (styled as ".verdicts label"):
@@ -127,7 +128,8 @@ def review_page(assessment: Assessment, *, errors: dict[int, str] | None = None,
     return render_template(
         "reviews/review.html", assessment=assessment, chapters=chapters, chapter=chapter,
         rows=rows, texts=requirement_texts(rows, current_language()), t=texts,
-        radios=verdict_radios(texts.verdict), CHOICE_OF={c: v.value for c, v in CODES.items()}, card=scorecard(assessment),
+        radios=verdict_radios(texts.verdict), card=scorecard(assessment),
+        CHOICE_OF={c: v.value for c, v in CODES.items()},
         missing=missing if editable else [], next_links=next_links(
             rows, missing, chapter, assessment) if editable else {},
         errors=errors or {}, entered=entered, editable=editable, token=generate_csrf(),
@@ -137,6 +139,7 @@ def review_page(assessment: Assessment, *, errors: dict[int, str] | None = None,
         badges={level: Markup('<span class="badge badge-{}">{}</span>').format(
             level, getattr(texts, level)) for level in ("major", "minor")},
         panels=panels, row_extras=row_extras,
+        problems=sign_off_problems(assessment) if editable else [],
         sign_off=sign_off or SignOffForm(formdata=None, signed_by_name=current_user.name,
                                          signed_on=clock.today()),
         reopen_form=ReopenForm()), status

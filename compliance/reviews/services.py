@@ -26,6 +26,7 @@ from compliance.revisions import (
     lock_unchanged,
     save_revisioned,
 )
+from compliance.signals import pre_audit_completing
 
 if TYPE_CHECKING:
     from compliance.auth.models import User
@@ -102,6 +103,14 @@ def missing_verdicts(assessment: Assessment) -> list[Answer]:
         .order_by(Answer.position)))
 
 
+def sign_off_problems(assessment: Assessment) -> list[str]:
+    """What the features above say must be settled before the sign-off (a request to the
+    member that the consultant said blocks it)."""
+    problems: list[str] = []
+    pre_audit_completing.send(assessment, problems=problems)
+    return problems
+
+
 def complete_pre_audit(assessment: Assessment, *, signed_by_name: str, signed_on: date,
                        actor: User) -> ScoreCard:
     """Sign the pre-audit off: locks it and opens a corrective action per non-conformity."""
@@ -114,6 +123,9 @@ def complete_pre_audit(assessment: Assessment, *, signed_by_name: str, signed_on
         raise DomainError(_l("%(count)d requirements have no verdict yet.", count=len(missing)))
     if not signed_by_name.strip():
         raise DomainError(_l("Sign with your name."))
+    problems = sign_off_problems(assessment)
+    if problems:
+        raise DomainError(" ".join(problems))
     with PRE_AUDIT_FLOW.transition(pre_audit, "complete", actor=actor):
         pre_audit.completed_at = utcnow()
         pre_audit.signed_by_name = signed_by_name.strip()
