@@ -64,8 +64,8 @@ def _row_input(answer: Answer, accept: bool) -> services.VerdictInput | None:
             answer, services.AGREEING_VERDICT.get(answer.status or "")))
         if chosen and chosen != stored and chosen != row.verdict:
             raise services.RowRefused(answer.id, DomainError(_(
-                "%(key)s: you ticked “accept the member's answer” and chose another "
-                "verdict. Keep one of the two.", key=answer.requirement_key)))
+                "%(key)s: you ticked “accept the answer” and chose another verdict. "
+                "Keep one of the two.", key=answer.requirement_key)))
         return row
     texts = _texts(answer, chosen)
     before = (stored, record.comment, record.reason, record.change_request) if record \
