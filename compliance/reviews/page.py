@@ -121,6 +121,9 @@ def review_page(assessment: Assessment, *, errors: dict[int, str] | None = None,
     editable = can_review(current_user, assessment)
     missing = missing_positions(assessment)
     texts = row_texts()
+    ticks = entered.getlist("accept") if entered else [
+        str(row.id) for row in rows if row.status and not row.to_confirm and not row.verdict
+    ] if editable and request.args.get("tick") == "remaining" else []
     panels = collect(review_panels, assessment, user=current_user, editable=editable)
     row_extras: dict[int, Markup] = {}
     for panel in panels.pop("row", []):
@@ -138,7 +141,7 @@ def review_page(assessment: Assessment, *, errors: dict[int, str] | None = None,
                     for c in chapters},
         badges={level: Markup('<span class="badge badge-{}">{}</span>').format(
             level, getattr(texts, level)) for level in ("major", "minor")},
-        panels=panels, row_extras=row_extras,
+        panels=panels, row_extras=row_extras, ticks=ticks,
         problems=sign_off_problems(assessment) if editable else [],
         sign_off=sign_off or SignOffForm(formdata=None, signed_by_name=current_user.name,
                                          signed_on=clock.today()),

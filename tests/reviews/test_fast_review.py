@@ -178,3 +178,14 @@ def test_each_row_links_to_the_next_requirement_without_verdict(app, client, peo
     missing = html[html.index('class="missing"'):]
     assert re.findall(r"#([A-Z]{3}-\d\d)\">", missing[:missing.index("</ul>")]) == \
         ["ORG-01", "MGT-01"]
+
+
+def test_a_link_ticks_every_answered_requirement_without_verdict(app, client, people, review):
+    login(client, people["consultant"])
+    send(client, review, **{f"v-{review['ORG-01']}": "c"})
+    html = client.get(f"/reviews/{review['assessment']}?tick=remaining").get_data(as_text=True)
+    ticked = set(re.findall(r"name=accept value=(\d+) checked", html))
+    assert ticked == {str(review["ORG-02"]), str(review["MGT-01"])}
+    assert "2 answers ticked" in html
+    plain = client.get(f"/reviews/{review['assessment']}").get_data(as_text=True)
+    assert not re.findall(r"name=accept value=\d+ checked", plain)  # never by default
