@@ -19,7 +19,7 @@ from compliance.requests_.services import blocking
 from compliance.requests_.workflow import STATE_LABELS
 from compliance.signals import home_panels, pre_audit_completing, review_panels
 
-ASK = Markup('<p class=asks><a href={}{}{}>{}</a>{}</p>')
+ASK = Markup(' <a class=ask href={}{}{}>{}</a>{}')
 ON_ROW = Markup(' <a class="badge badge-request state-{}" href="{}">{}</a>')
 
 
@@ -52,8 +52,7 @@ def _row_parts(assessment: Any, requests: list[Any], editable: bool) -> dict[int
             ON_ROW.format(request.state, url_for("requests_.show", request_id=request.id),
                           STATE_LABELS[request.state])
     if not editable:
-        return {key: Markup("<p class=asks>{}</p>").format(value)
-                for key, value in on_rows.items()}
+        return on_rows
     before, after = url_for("requests_.ask", answer_id=918273645).split("918273645")
     text = gettext("Ask the member")
     return {answer_id: ASK.format(before, answer_id, after, text, on_rows.get(answer_id, ""))

@@ -31,9 +31,11 @@ def _text(name: str, answer_id: int) -> str | None:
     return cleaned(request.form.get(f"{name}-{answer_id}"))
 
 
-def _revision(answer_id: int) -> int | None:
+def _revision(answer_id: int) -> int:
+    """The verdict's revision the row was loaded at (a row without a verdict has none:
+    0, so that a verdict saved meanwhile is a conflict)."""
     value = request.form.get(f"rev-{answer_id}", "")
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isdigit() else 0
 
 
 def _chosen(answer_id: int) -> str | None:
@@ -77,8 +79,8 @@ def _row_input(answer: Answer, accept: bool) -> services.VerdictInput | None:
 
 def verdict_inputs(assessment: Assessment, evidenced: bool) -> list[services.VerdictInput]:
     """What the post asks for, in the manual's order."""
-    rows = {int(name[4:]) for name in request.form if name.startswith("rev-")
-            and name[4:].isdigit()}
+    rows = {int(name[2:]) for name in request.form if name.startswith("f-")
+            and name[2:].isdigit()}  # every row posts its text box
     ticked = _posted_ids("accept")
     answers = answers_by_id(assessment, rows | ticked)
     if (rows | ticked) - set(answers):

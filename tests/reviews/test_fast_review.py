@@ -51,10 +51,7 @@ def page_form(client, ids) -> dict:
     """The review page's form as a browser posts it: every row with its revision, its
     checked verdict and its texts."""
     html = client.get(f"/reviews/{ids['assessment']}").get_data(as_text=True)
-    rows = re.findall(r'name=rev-(\d+) ', html)
-    data = {}
-    for row in rows:
-        data[f"rev-{row}"] = re.search(rf'name=rev-{row} value=(\d+)', html).group(1)
+    data = dict(re.findall(r"name=(rev-\d+) value=(\d+)>", html))
     data.update(re.findall(r'name=(v-\d+) value=(\w+) checked', html))
     data.update((name, unescape(text)) for name, text in
                 re.findall(r'name=([fc]-\d+) rows=\d[^>]*>([^<]*)</textarea>', html))
