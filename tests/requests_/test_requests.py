@@ -89,6 +89,11 @@ def test_asked_answered_with_a_file_and_closed(app, client, people, submitted): 
     assert closed.status_code == 302
     assert the_request(app).state == "closed"
     assert actions(app) == ["request.asked", "request.answered", "request.closed"]
+    history = client.get(f"/assessments/{submitted['a']}/history").get_data(as_text=True)
+    for sentence in ("Consultant asked the member about", "Manager answered the request on",
+                     "Consultant closed the request on", QUESTION, "Signed on 2 March.",
+                     "Files: prrc"):
+        assert sentence in history.replace("&#39;", "'"), sentence
 
 
 def sign(client, ids):
