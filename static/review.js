@@ -3,17 +3,20 @@
 // same without this script). Keys typed into a field are left alone.
 (function () {
   "use strict";
-  var rows = Array.prototype.slice.call(document.querySelectorAll("section.review-row"));
+  var rows = Array.prototype.slice.call(document.querySelectorAll("section.requirement[id]"));
   if (!rows.length) { return; }
 
+  // The row at the top of the window (-1 above the first one).
   function current() {
-    var top = window.scrollY + 80;
-    var index = 0;
-    rows.forEach(function (row, i) { if (row.offsetTop <= top) { index = i; } });
+    var index = -1;
+    rows.forEach(function (row, i) {
+      if (row.getBoundingClientRect().top <= 80) { index = i; }
+    });
     return index;
   }
 
   function go(row) {
+    if (!row.hasAttribute("tabindex")) { row.setAttribute("tabindex", "-1"); }
     row.scrollIntoView({ block: "start" });
     row.focus({ preventScroll: true });
     if (history.replaceState) { history.replaceState(null, "", "#" + row.id); }
@@ -30,7 +33,7 @@
       go(rows[here + 1]);
     } else if (event.key === "k" && here > 0) {
       go(rows[here - 1]);
-    } else if (event.key === "n") {
+    } else if (event.key === "n" && here >= 0) {
       var link = rows[here].querySelector("a.next-missing");
       if (link) { window.location.href = link.href; }
     } else {

@@ -178,3 +178,29 @@ def test_every_page_a_consultant_sees_fits_the_window(app, live_server, browser,
                 too_wide.append(f"{url}: {width} px")
     assert set(extra) <= set(seen) and len(seen) >= 15, seen
     assert not too_wide, f"wider than {viewport['width']} px: {too_wide}"
+
+
+def test_j_and_k_move_between_requirements(app, live_server, browser):
+    """With the page's little script: j and k go to the next and previous requirement
+    (without it, each row's key is an anchor and the links do the same)."""
+    assessment_id = demo_b_submitted(app)
+    context = browser.new_context(locale="en-GB", viewport=WIDE)
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server}/login")
+        page.fill("input[name=email]", CONSULTANT)
+        page.fill("input[name=password]", PASSWORD)
+        page.locator("main form[action='/login'] button[type=submit]").click()
+        page.goto(f"{live_server}/reviews/{assessment_id}")
+        keys = page.locator("section.requirement").evaluate_all(
+            "rows => rows.map(row => row.id)")
+        page.locator("body").press("j")
+        expect(page).to_have_url(re.compile(rf"#{keys[0]}$"))
+        page.locator("body").press("j")
+        expect(page).to_have_url(re.compile(rf"#{keys[1]}$"))
+        page.locator("body").press("k")
+        expect(page).to_have_url(re.compile(rf"#{keys[0]}$"))
+        page.locator(f"section#{keys[0]} textarea").first.press("j")  # typing stays typing
+        expect(page).to_have_url(re.compile(rf"#{keys[0]}$"))
+    finally:
+        context.close()
