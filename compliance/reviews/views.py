@@ -15,7 +15,7 @@ from compliance.form_posts import finish_post, redirect_with, save_row
 from compliance.permissions import is_reviewer_of
 from compliance.reviews import batch, bp, services
 from compliance.reviews.forms import ReopenForm, SignOffForm, VerdictForm
-from compliance.reviews.page import review_page
+from compliance.reviews.page import CODE_OF, review_page
 
 #: The one-row post's fields, as the review page's form names them (``v-<answer id>``...).
 ROW_FIELDS = {"v": "verdict", "c": "change_request", "rev": "revision"}
@@ -58,6 +58,7 @@ def save_verdict(assessment_id: int, answer_id: int):
     def page(message: str, status: int):
         entered = MultiDict({f"{name}-{answer_id}": request.form.get(field, "")
                              for name, field in ROW_FIELDS.items()})
+        entered[f"v-{answer_id}"] = CODE_OF.get(request.form.get("verdict", ""), "")
         entered[f"f-{answer_id}"] = request.form.get("comment") or request.form.get("reason", "")
         return review_page(queries.get_assessment_or_404(assessment_id, current_user),
                            errors={answer_id: message}, entered=entered, status=status)

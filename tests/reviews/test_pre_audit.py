@@ -73,6 +73,8 @@ def test_not_applicable_needs_a_reason(app, client, people, submitted):
     assert response.status_code == 400
     html = response.get_data(as_text=True)
     assert "a reason is required" in html and "kept text" in html
+    answer_id = submitted["answers"][("MEM-A", "ORG-02")]
+    assert f"name=v-{answer_id} value=na checked" in html  # the choice is kept too
 
 
 def test_completion_needs_every_verdict(app, client, people, submitted):
