@@ -89,10 +89,19 @@ def verdict_inputs(assessment: Assessment, evidenced: bool) -> list[services.Ver
               if (row := _row_input(answer, answer.id in ticked)) is not None]
     if evidenced:
         posted = {row.answer.id for row in inputs}
-        inputs += [services.VerdictInput(answer, "conform", revision=0)
-                   for answer in evidenced_compliant_without_verdict(assessment)
-                   if answer.id not in posted]
+        inputs += [_conform(answer) for answer in evidenced_compliant_without_verdict(
+            assessment) if answer.id not in posted]
     return inputs
+
+
+def _conform(answer: Answer) -> services.VerdictInput:
+    """Conform, keeping what a verdict row without a verdict yet already says."""
+    record = answer.verdict
+    if record is None:
+        return services.VerdictInput(answer, "conform", revision=0)
+    return services.VerdictInput(answer, "conform", reason=record.reason,
+                                 comment=record.comment, change_request=record.change_request,
+                                 revision=record.revision)
 
 
 def saved_message(records: list, evidenced: bool) -> str:
