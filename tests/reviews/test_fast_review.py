@@ -186,3 +186,12 @@ def test_a_link_ticks_every_answered_requirement_without_verdict(app, client, pe
     assert "2 answers ticked" in html
     plain = client.get(f"/reviews/{review['assessment']}").get_data(as_text=True)
     assert not re.findall(r"name=accept value=\d+ checked", plain)  # never by default
+
+
+def test_accepting_keeps_a_note_written_before_the_verdict(app, client, people, review):
+    login(client, people["consultant"])
+    send(client, review, **{f"f-{review['ORG-01']}": "Designation letter seen."})
+    assert verdicts(app) == {"ORG-01": (None, "Designation letter seen.")}
+    response = send(client, review, do="accept_evidenced")
+    assert response.status_code == 200
+    assert verdicts(app) == {"ORG-01": ("conform", "Designation letter seen.")}
