@@ -174,6 +174,7 @@ def _register_blueprints(app: Flask) -> None:
     import compliance.notifications.views
     import compliance.reminders.views
     import compliance.reports.views
+    import compliance.requests_.views
     import compliance.reviews.views
     import compliance.users.invitation_views
     import compliance.users.views  # noqa: F401  the views attach their routes
@@ -190,12 +191,13 @@ def _register_blueprints(app: Flask) -> None:
     from compliance.notifications import bp as notifications_bp
     from compliance.reminders import bp as reminders_bp
     from compliance.reports import bp as reports_bp
+    from compliance.requests_ import bp as requests_bp
     from compliance.reviews import bp as reviews_bp
     from compliance.users import bp as users_bp
 
     for blueprint in (auth_bp, home_bp, manual_bp, members_bp, users_bp, campaigns_bp,
-                      assessments_bp, evidence_bp, reviews_bp, actions_bp, dashboard_bp,
-                      reminders_bp, notifications_bp, reports_bp):
+                      assessments_bp, evidence_bp, reviews_bp, requests_bp, actions_bp,
+                      dashboard_bp, reminders_bp, notifications_bp, reports_bp):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
 
@@ -205,6 +207,7 @@ def _connect_listeners() -> None:
     import compliance.assessments.listeners
     import compliance.history.listeners
     import compliance.notifications.listeners
+    import compliance.requests_.listeners
     import compliance.reviews.listeners  # noqa: F401
 
 

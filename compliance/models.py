@@ -10,12 +10,13 @@ from compliance.manual.models import Chapter, KeyMapping, ManualVersion, Require
 from compliance.members.models import ConsultantAssignment, Member
 from compliance.notifications.models import NotificationOptOut, SentNotification
 from compliance.reminders.models import Notice, RecurringDuty, SentReminder
+from compliance.requests_.models import MemberRequest, RequestFile
 from compliance.reviews.models import AssessmentScore, PreAudit, RequirementVerdict
 from compliance.users.models import Invitation
 
 __all__ = [
     "Invitation", "NotificationOptOut", "PasswordReset", "ResetRequest", "SentNotification",
-    "Notice", "RecurringDuty", "SentReminder",
+    "Notice", "RecurringDuty", "SentReminder", "MemberRequest", "RequestFile",
     "ActionEvidence", "AssessmentScore", "CorrectiveAction", "PreAudit", "RequirementVerdict",
     "Answer", "AnswerEvidence", "Assessment", "AuditEvent", "AuditHead", "Campaign", "Chapter",
     "ConsultantAssignment", "Evidence", "LoginFailure", "ManualVersion", "Member",

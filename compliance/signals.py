@@ -42,3 +42,22 @@ invitation_accepted = _signals.signal("invitation-accepted")
 #: sender: the Assessment; kwargs: user, panels. The assessment's history page shows what
 #: the features above add: its events told as sentences (compliance.history).
 assessment_history_panels = _signals.signal("assessment-history-panels")
+
+#: sender: the Assessment; kwargs: user, editable, panels. The review page shows what the
+#: features above reviews add: panels in the "main" slot above the requirements, and in
+#: the "row" slot a panel whose context's ``by_answer`` maps an answer id to the HTML
+#: shown on that requirement's row (the requests to the member, compliance.requests_).
+review_panels = _signals.signal("review-panels")
+
+#: sender: the MemberRequest; kwargs: transition ("ask", or a transition of its
+#: workflow), actor, reason. The notifications tell the member and the consultant.
+request_transitioned = _signals.signal("request-transitioned")
+
+#: sender: the Assessment; kwargs: problems (a list to append messages to). Sent before a
+#: pre-audit is signed off: a message appended refuses the sign-off (a request to the
+#: member that the consultant said must be settled first, compliance.requests_).
+pre_audit_completing = _signals.signal("pre-audit-completing")
+
+#: sender: the user; kwargs: panels. The start page shows what the features add (a
+#: member's open requests).
+home_panels = _signals.signal("home-panels")

@@ -174,7 +174,8 @@ def test_two_consultants_starting_the_pre_audit_at_once_both_keep_their_verdict(
     responses = race(app, sent(first, verdict_url(submitted, "ORG-01"),
                                {"verdict": "conform", "revision": "0"}),
                      sent(second, verdict_url(submitted, "ORG-02"),
-                          {"verdict": "minor_nc", "revision": "0"}))
+                          {"verdict": "minor_nc", "revision": "0",
+                           "comment": "No deputy named"}))
     assert [r.status_code for r in responses] == [302, 302]
     with app.app_context():
         assert db.session.get(Assessment, submitted["a"]).state == "in_pre_audit"

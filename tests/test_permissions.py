@@ -18,6 +18,7 @@ from compliance.auth.models import User
 from compliance.evidence.services import upload_evidence
 from compliance.extensions import db
 from compliance.members.models import Member
+from compliance.requests_.models import MemberRequest
 from compliance.reviews.models import PreAudit, RequirementVerdict
 from compliance.users.invitations import invite
 from tests import factories
@@ -43,6 +44,9 @@ KINDS = {
     "assessments.send_back": "review",
     "reviews.review": "reviewer_read", "reviews.save_verdict": "review",
     "reviews.complete": "review", "reviews.reopen": "staff_reopen",
+    "reviews.save_verdicts": "review", "requests_.ask": "review",
+    "requests_.show": "member_read", "requests_.answer": "member_write",
+    "requests_.settle": "reviewer_write",
     "actions.index": "login", "actions.show": "member_read", "actions.start": "manager_write",
     "actions.done": "manager_write", "actions.verify": "reviewer_write",
     "actions.reopen": "reviewer_write",
@@ -87,8 +91,13 @@ def world(app, db, people, assessments):
                                       requirement_key=answer.requirement_key,
                                       description="fix it", due_date=date.today())
             db.session.add(action)
+            request = MemberRequest(assessment_id=assessment.id, answer_id=answer.id,
+                                    member_id=assessment.member_id, kind="document",
+                                    requirement_key=answer.requirement_key, question="Why?")
+            db.session.add(request)
             db.session.flush()
             values[code] = {
+                "request_id": request.id,
                 "assessment_id": assessment.id, "answer_id": answer.id,
                 "evidence_id": evidence.id, "member_id": assessment.member_id,
                 "member": assessment.member_id, "action_id": action.id,

@@ -29,6 +29,7 @@ DETAILS = Markup('<details><summary>{}</summary><p>{}</p><dl class="facts"><dt>{
 class RequirementTexts:
     title: Markup
     details: Markup
+    expected: Markup  # the expected evidence alone (the review page shows only this)
 
 
 _written: dict[tuple[int, str, str], RequirementTexts] = {}
@@ -40,7 +41,8 @@ def _write(requirement: Requirement, language: str) -> RequirementTexts:
         DETAILS.format(gettext("Guidance, expected evidence and references"),
                        translated(requirement.guidance, language),
                        gettext("Expected evidence"), translated(requirement.evidence, language),
-                       gettext("Legal references"), "; ".join(requirement.references)))
+                       gettext("Legal references"), "; ".join(requirement.references)),
+        Markup.escape(translated(requirement.evidence, language)))
 
 
 def requirement_texts(rows: Iterable, language: str) -> dict[int, RequirementTexts]:  # noqa: ANN001

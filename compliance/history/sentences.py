@@ -215,6 +215,25 @@ def _action(told: Told) -> HistoryLine:
     return HistoryLine(told.event.at, sentence, details)
 
 
+REQUEST_SENTENCES: dict[str, Callable[[], str]] = {
+    "request.asked": lambda: _("%(who)s asked the member about %(key)s."),
+    "request.answered": lambda: _("%(who)s answered the request on %(key)s."),
+    "request.asked_again": lambda: _("%(who)s asked again about %(key)s."),
+    "request.closed": lambda: _("%(who)s closed the request on %(key)s."),
+}
+
+
+def _request(told: Told) -> HistoryLine:
+    """A request to the member (compliance.requests_): asked, answered, closed."""
+    details = _texts(told, {"question": _("Question"), "response": _("Answer"),
+                            "reason": _("What is still missing")})
+    if told.after.get("files") and told.after.get("files") != told.before.get("files"):
+        details.append(Markup.escape(_("Files: %(files)s")) % {"files": ", ".join(
+            told.files.get(i, "—") for i in told.after["files"])})
+    return HistoryLine(told.event.at, told.say(REQUEST_SENTENCES[told.event.action]()),
+                       details)
+
+
 def _something(told: Told) -> HistoryLine:
     if told.after.get("requirement") or told.before.get("requirement"):
         return HistoryLine(told.event.at, told.say(_("%(who)s changed %(key)s.")))
@@ -227,7 +246,7 @@ SENTENCES: dict[str, Callable[[Told], HistoryLine]] = {
     "evidence.unlinked": _evidence_unlinked, "assessment.created": _assessment_created,
     "assessment.state": _assessment_state, "verdict.saved": _verdict_saved,
     "pre_audit.completed": _pre_audit_completed, "pre_audit.reopened": _pre_audit_reopened,
-    **dict.fromkeys(ACTION_SENTENCES, _action),
+    **dict.fromkeys(ACTION_SENTENCES, _action), **dict.fromkeys(REQUEST_SENTENCES, _request),
 }
 
 
@@ -245,6 +264,8 @@ def assessment_history(assessment: Any, user: Any) -> list[HistoryLine]:
     events = db.session.scalars(query.order_by(AuditEvent.id.desc())).unique().all()
     ids = {data.get("evidence") for e in events if e.action.startswith("evidence.")
            for data in (e.before or {}, e.after or {})} - {None}
+    ids |= {i for e in events if e.action.startswith("request.")
+            for i in (e.after or {}).get("files") or []}
     files = dict(db.session.execute(select(Evidence.id, Evidence.title).where(
         Evidence.id.in_(ids))).all()) if ids else {}
     return [tell(event, files) for event in events]

@@ -12,6 +12,8 @@ from compliance.assessments.queries import (
 from compliance.dashboard.member import member_dashboard
 from compliance.home import bp
 from compliance.manual.queries import latest_version
+from compliance.panels import collect
+from compliance.signals import home_panels
 
 HOME_ASSESSMENTS = 8
 
@@ -19,15 +21,16 @@ HOME_ASSESSMENTS = 8
 @bp.route("/")
 @login_required
 def index():
+    panels = collect(home_panels, current_user)
     if current_user.member_id:
         assessments = visible_assessments(current_user)
-        return render_template("dashboard/member.html", manual=latest_version(),
+        return render_template("dashboard/member.html", manual=latest_version(), panels=panels,
                                **member_dashboard(current_user, assessments, clock.today()))
     assessments = visible_assessments(current_user)[:HOME_ASSESSMENTS]
     progress = progress_by_chapter([a.id for a in assessments])
     totals = {a.id: total_progress(progress, a.id) for a in assessments}
     return render_template("home/index.html", manual=latest_version(), user=current_user,
-                           assessments=assessments, totals=totals)
+                           assessments=assessments, totals=totals, panels=panels)
 
 
 @bp.route("/healthz")

@@ -48,6 +48,15 @@ KINDS = {kind.name: kind for kind in (
          lambda p: _("Corrective action verified (%(requirement)s)", **p),
          lambda p: _("%(actor)s verified the corrective action of %(member)s on "
                      "%(requirement)s.", **p)),
+    Kind("request_asked", _l("The consultant asks for a document or a clarification"),
+         MEMBER,
+         lambda p: _("Your consultant asks about %(requirement)s", **p),
+         lambda p: _("%(actor)s asks %(member)s about %(requirement)s (%(campaign)s): "
+                     "%(question)s", **p)),
+    Kind("request_answered", _l("A member answered my request"), REVIEWERS,
+         lambda p: _("%(member)s answered your request on %(requirement)s", **p),
+         lambda p: _("%(actor)s answered your request on %(requirement)s for %(campaign)s. "
+                     "Read the answer, then close the request or ask again.", **p)),
     Kind("invitation_accepted", _l("Someone I invited accepted the invitation"), INVITERS,
          lambda p: _("%(invitee)s accepted your invitation", **p),
          lambda p: _("%(invitee)s (%(email)s) accepted your invitation and can now log "

@@ -15,6 +15,7 @@ from compliance.signals import (
     assessment_transitioned,
     invitation_accepted,
     pre_audit_transitioned,
+    request_transitioned,
 )
 
 
@@ -87,3 +88,21 @@ def _invitation_accepted(invitation: Any, *, user: Any, **_: Any) -> None:
         path_for("users.index")
     notify("invitation_accepted", f"invitation:{invitation.id}:accepted", [inviter],
            params={"invitee": user.name, "email": user.email}, path=path, actor=user)
+
+
+@request_transitioned.connect
+def _request_changed(request: Any, *, transition: str, actor: Any, reason: Any,
+                     **_: Any) -> None:
+    """Asked (or asked again): the member's managers; answered: the consultant who asked."""
+    key = f"request:{request.id}:{request.revision}:{transition}"
+    path = path_for("requests_.show", request_id=request.id)
+    params = _about(request.assessment, actor, requirement=request.requirement_key,
+                    question=reason or request.question)
+    if transition in ("ask", "ask_again"):
+        notify("request_asked", key, managers_of(request.member_id), params=params,
+               path=path, actor=actor)
+    elif transition == "answer":
+        asker = db.session.get(User, request.asked_by_id) if request.asked_by_id else None
+        notify("request_answered", key, [asker] if asker else
+               list(request.assessment.member.consultants), params=params, path=path,
+               actor=actor)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -13,9 +14,9 @@ from compliance.assessments.models import Answer, Assessment, State
 from compliance.assessments.workflow import ASSESSMENT_FLOW
 from compliance.audit import log_event
 from compliance.db import utcnow
-from compliance.errors import CONFLICT_TEXT, DomainError
+from compliance.errors import CONFLICT_TEXT, Conflict, DomainError
 from compliance.extensions import db
-from compliance.reviews.models import PreAudit, RequirementVerdict, Verdict
+from compliance.reviews.models import NON_CONFORMITIES, PreAudit, RequirementVerdict, Verdict
 from compliance.reviews.scores import refresh_scores
 from compliance.reviews.workflow import PRE_AUDIT_FLOW
 from compliance.revisions import (
@@ -25,6 +26,7 @@ from compliance.revisions import (
     lock_unchanged,
     save_revisioned,
 )
+from compliance.signals import pre_audit_completing
 
 if TYPE_CHECKING:
     from compliance.auth.models import User
@@ -51,7 +53,7 @@ def start_pre_audit(assessment: Assessment, *, actor: User) -> PreAudit:
 
 def save_verdict(answer: Answer, *, verdict: str | None, reason: str | None,
                  comment: str | None, change_request: str | None, revision: int | None,
-                 actor: User) -> RequirementVerdict:
+                 actor: User, refresh: bool = True) -> RequirementVerdict:
     """Save the verdict on one answer. ``revision`` is the one the form was loaded at,
     0 when there was no verdict yet: a verdict saved meanwhile is never overwritten.
 
@@ -71,6 +73,9 @@ def save_verdict(answer: Answer, *, verdict: str | None, reason: str | None,
     reason = cleaned(reason)
     if verdict == Verdict.NOT_APPLICABLE and not reason:
         raise DomainError(_l("Say why the requirement does not apply: a reason is required."))
+    if verdict in NON_CONFORMITIES and not cleaned(comment):
+        raise DomainError(_l("A non-conformity needs a finding: write what you found on "
+                             "%(key)s.", key=answer.requirement_key))
     record = answer.verdict
     check_revision(record, revision, VERDICT_CONFLICT)
     if record is None:
@@ -80,7 +85,8 @@ def save_verdict(answer: Answer, *, verdict: str | None, reason: str | None,
         "verdict": verdict or None, "reason": reason, "comment": cleaned(comment),
         "change_request": cleaned(change_request)}, actor=actor, conflict=VERDICT_CONFLICT)
     start_pre_audit(assessment, actor=actor)
-    refresh_scores(assessment)
+    if refresh:
+        refresh_scores(assessment)
     # Last: appending to the audit chain holds its head (every writer's turn) until commit.
     log_event("verdict.saved", record, actor=actor, member_id=assessment.member_id,
               assessment_id=assessment.id, before=before,
@@ -97,6 +103,14 @@ def missing_verdicts(assessment: Assessment) -> list[Answer]:
         .order_by(Answer.position)))
 
 
+def sign_off_problems(assessment: Assessment) -> list[str]:
+    """What the features above say must be settled before the sign-off (a request to the
+    member that the consultant said blocks it)."""
+    problems: list[str] = []
+    pre_audit_completing.send(assessment, problems=problems)
+    return problems
+
+
 def complete_pre_audit(assessment: Assessment, *, signed_by_name: str, signed_on: date,
                        actor: User) -> ScoreCard:
     """Sign the pre-audit off: locks it and opens a corrective action per non-conformity."""
@@ -109,6 +123,9 @@ def complete_pre_audit(assessment: Assessment, *, signed_by_name: str, signed_on
         raise DomainError(_l("%(count)d requirements have no verdict yet.", count=len(missing)))
     if not signed_by_name.strip():
         raise DomainError(_l("Sign with your name."))
+    problems = sign_off_problems(assessment)
+    if problems:
+        raise DomainError(" ".join(problems))
     with PRE_AUDIT_FLOW.transition(pre_audit, "complete", actor=actor):
         pre_audit.completed_at = utcnow()
         pre_audit.signed_by_name = signed_by_name.strip()
@@ -127,3 +144,67 @@ def reopen_pre_audit(assessment: Assessment, *, reason: str, actor: User) -> Non
         pre_audit.completed_at = None
         pre_audit.signed_by_name = None
         pre_audit.signed_on = None
+
+
+# --- many verdicts in one post -----------------------------------------------------------
+
+#: The verdict that agrees with the member's own answer.
+AGREEING_VERDICT = {"compliant": Verdict.CONFORM, "partial": Verdict.MINOR_NC,
+                    "not_compliant": Verdict.MAJOR_NC,
+                    "not_applicable": Verdict.NOT_APPLICABLE}
+
+
+@dataclass
+class VerdictInput:
+    """One row of the review page as posted."""
+
+    answer: Answer
+    verdict: str | None
+    reason: str | None = None
+    comment: str | None = None
+    change_request: str | None = None
+    revision: int | None = None
+
+
+class RowRefused(DomainError):
+    """A refusal of one row of many: names the row, keeps the status (400 or 409)."""
+
+    def __init__(self, answer_id: int, error: DomainError):
+        super().__init__(error.message)
+        self.answer_id = answer_id
+        self.status = 409 if isinstance(error, Conflict) else getattr(error, "status", None)
+
+
+def accepted(answer: Answer, *, comment: str | None, reason: str | None = None,
+             change_request: str | None = None, revision: int | None) -> VerdictInput:
+    """The member's answer taken as the verdict: compliant is conform, not applicable is
+    not applicable for the member's reason; partial and not compliant are a minor and a
+    major non-conformity, which need the consultant's finding. A ``reason`` typed by the
+    consultant replaces the member's for "not applicable"."""
+    if answer.status is None or answer.to_confirm:
+        raise DomainError(_l("%(key)s: the member has not answered, there is nothing to "
+                             "accept. Choose a verdict.", key=answer.requirement_key))
+    return VerdictInput(answer, AGREEING_VERDICT[answer.status],
+                        reason=(reason or answer.justification)
+                        if answer.status == "not_applicable" else reason,
+                        comment=comment, change_request=change_request,
+                        revision=revision)
+
+
+def save_verdicts(assessment: Assessment, inputs: list[VerdictInput], *,
+                  actor: User) -> list[RequirementVerdict]:
+    """Save many verdicts as one change: each one checked, saved and audited on its own,
+    the scores refreshed once. The first refusal names its row (RowRefused) and the caller
+    rolls back: nothing is saved."""
+    records = []
+    for item in inputs:
+        try:
+            records.append(save_verdict(
+                item.answer, verdict=item.verdict, reason=item.reason, comment=item.comment,
+                change_request=item.change_request, revision=item.revision, actor=actor,
+                refresh=False))
+        except DomainError as error:
+            raise RowRefused(item.answer.id, error) from None
+    if records:
+        refresh_scores(assessment)
+    return records

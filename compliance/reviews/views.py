@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, render_template, request, url_for
+from flask import abort, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from werkzeug.datastructures import MultiDict
 
-from compliance import clock
 from compliance.assessments import queries
 from compliance.assessments.views import overview_page
 from compliance.assessments.workflow import can_reopen_pre_audit, can_review
 from compliance.errors import require
 from compliance.form_posts import finish_post, redirect_with, save_row
-from compliance.manual.queries import chapters_of
 from compliance.permissions import is_reviewer_of
-from compliance.reviews import bp, services
+from compliance.reviews import batch, bp, services
 from compliance.reviews.forms import ReopenForm, SignOffForm, VerdictForm
-from compliance.reviews.scores import scorecard
+from compliance.reviews.page import CODE_OF, review_page
+
+#: The one-row post's fields, as the review page's form names them (``v-<answer id>``...).
+ROW_FIELDS = {"v": "verdict", "c": "change_request", "rev": "revision"}
 
 
 def _reviewable(assessment_id: int):
@@ -32,24 +34,14 @@ def review(assessment_id: int):
     return review_page(_reviewable(assessment_id))
 
 
-def review_page(assessment, *, errors=None, entered=None, status: int = 200,  # noqa: ANN001
-                sign_off: SignOffForm | None = None):
-    chapters = chapters_of(assessment.campaign.manual_version_id)
-    key = request.args.get("chapter")
-    chapter = next((c for c in chapters if c.key == key), None)
-    if key and chapter is None:
-        abort(404)
-    answers = [a for a in queries.answers_for_page(assessment, chapter.id if chapter else None,
-                                                   "all") if a.included]
-    editable = can_review(current_user, assessment)
-    return render_template(
-        "reviews/review.html", assessment=assessment, chapters=chapters, chapter=chapter,
-        answers=answers, card=scorecard(assessment),
-        missing=services.missing_verdicts(assessment) if editable else [],
-        errors=errors or {}, entered=entered or {},
-        sign_off=sign_off or SignOffForm(formdata=None, signed_by_name=current_user.name,
-                                         signed_on=clock.today()),
-        reopen_form=ReopenForm(), editable=editable), status
+@bp.route("/<int:assessment_id>/verdicts", methods=["POST"])
+@login_required
+def save_verdicts(assessment_id: int):
+    """The review page's form: many verdicts in one post (see batch.py)."""
+    assessment = _reviewable(assessment_id)
+    if not can_review(current_user, assessment):
+        abort(403)
+    return batch.save_page(assessment)
 
 
 @bp.route("/<int:assessment_id>/verdicts/<int:answer_id>", methods=["POST"])
@@ -64,9 +56,12 @@ def save_verdict(assessment_id: int, answer_id: int):
     form = VerdictForm()
 
     def page(message: str, status: int):
+        entered = MultiDict({f"{name}-{answer_id}": request.form.get(field, "")
+                             for name, field in ROW_FIELDS.items()})
+        entered[f"v-{answer_id}"] = CODE_OF.get(request.form.get("verdict", ""), "")
+        entered[f"f-{answer_id}"] = request.form.get("comment") or request.form.get("reason", "")
         return review_page(queries.get_assessment_or_404(assessment_id, current_user),
-                           errors={answer_id: message}, entered={answer_id: request.form},
-                           status=status)
+                           errors={answer_id: message}, entered=entered, status=status)
 
     return save_row(
         form, lambda: services.save_verdict(

@@ -36,7 +36,7 @@ def pages(app, db) -> list[str]:
         campaign = db.session.scalar(select(Campaign.id).order_by(Campaign.id))
         base = {"action_id": world["action"], "answer_id": answer, "member_id": world["member"],
                 "campaign_id": campaign, "version_id": chapter.manual_version_id,
-                "key": chapter.key, "evidence_id": 1,
+                "key": chapter.key, "evidence_id": 1, "request_id": 1,
                 "token": "a-link-that-is-not-valid",  # invitation and reset pages
                 "user_id": world.get("user", 1)}
         urls = []

@@ -25,6 +25,9 @@ REVIEW = {
     "ORG-02": ("partial", "minor_nc", "The organisation chart does not name a deputy PRRC."),
     "MGT-01": ("compliant", "major_nc", "No management review was held in the last year."),
 }
+#: The verdicts' values as the review page's choices post them.
+CODES = {"conform": "c", "observation": "o", "minor_nc": "mi", "major_nc": "ma",
+         "not_applicable": "na"}
 MINOR_FINDING = REVIEW["ORG-02"][2]
 MAJOR_FINDING = REVIEW["MGT-01"][2]
 CLOSURE_NOTE = "Management review held on 3 March; the minutes are signed."
@@ -87,26 +90,25 @@ def _consultant_reviews_and_signs(page, live_server: str, assessment_id: int) ->
 
     page.locator(f"a.button[href='{review}']").click()
     expect(page).to_have_url(f"{live_server}{review}")
-    expect(page.locator("section.requirement.answer")).to_have_count(len(REVIEW))
+    expect(page.locator("form#verdicts section.requirement")).to_have_count(len(REVIEW))
     expect(page.locator("#MGT-02")).to_have_count(0)  # not applicable to this profile
     complete = page.locator(f"form[action='{review}/complete']")
     expect(complete.locator("button[type=submit]")).to_be_disabled()
     expect(page.locator("#complete ul.missing li")).to_have_count(len(REVIEW))
 
     for key, (status, verdict, finding) in REVIEW.items():
-        section = page.locator(f"section.requirement.answer#{key}")
+        section = page.locator(f"section.requirement#{key}")
         expect(section.locator(f".member-answer .status-tag.status-{status}")).to_have_count(1)
-        form = section.locator("form.verdict-form")
-        form.locator(f"input[name=verdict][value={verdict}]").check()
+        section.locator(f"input[type=radio][value={CODES[verdict]}]").check()
         if finding:
-            form.locator("textarea[name=comment]").fill(finding)
-        form.get_by_role("button", name="Save verdict").click()
+            section.locator("textarea[name^=f-]").fill(finding)
+        section.get_by_role("button", name="Save", exact=True).click()
         expect(page).to_have_url(f"{live_server}{review}#{key}")
         expect(page.locator(".flash-success")).to_contain_text(key)
-        section = page.locator(f"section.requirement.answer#{key}")
-        expect(section).to_have_class(re.compile(rf"\banswered\b.*\bverdict-{verdict}\b"))
-        expect(section.locator(f"input[name=verdict][value={verdict}]")).to_be_checked()
-        expect(section.locator("textarea[name=comment]")).to_have_value(finding)
+        section = page.locator(f"section.requirement#{key}")
+        expect(section).to_have_class(re.compile(rf"\bverdict-{verdict}\b"))
+        expect(section.locator(f"input[type=radio][value={CODES[verdict]}]")).to_be_checked()
+        expect(section.locator("textarea[name^=f-]")).to_have_value(finding)
     expect(page.locator(".state")).to_have_class(re.compile(r"\bstate-in_pre_audit\b"))
     expect(page.locator("aside .readiness")).to_have_text("Not ready")
     expect(page.locator("#complete ul.missing")).to_have_count(0)
@@ -139,7 +141,7 @@ def _consultant_reviews_and_signs(page, live_server: str, assessment_id: int) ->
         expect(row.locator(".action-status")).to_have_text("Open")
     # The pre-audit is locked: the review page no longer offers forms.
     page.goto(f"{live_server}{review}")
-    expect(page.locator("form.verdict-form")).to_have_count(0)
+    expect(page.locator("form#verdicts")).to_have_count(0)
     expect(page.locator(f"form[action='{review}/complete']")).to_have_count(0)
 
 

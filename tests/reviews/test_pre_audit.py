@@ -44,8 +44,9 @@ def verdict_url(ids, key):
 def loaded_revision(client, ids, key) -> str:
     """The revision of a verdict as its form on the review page carries it."""
     page = client.get(f"/reviews/{ids['a']}").get_data(as_text=True)
-    form = page[page.index(f'action="{verdict_url(ids, key)}'):]
-    return re.search(r'name="revision" value="(\d+)"', form).group(1)
+    answer_id = ids["answers"][("MEM-A", key)]
+    found = re.search(rf"name=rev-{answer_id} value=(\d+)", page)
+    return found.group(1) if found else "0"  # no verdict yet
 
 
 def give_verdicts(client, ids, verdicts):
@@ -72,6 +73,8 @@ def test_not_applicable_needs_a_reason(app, client, people, submitted):
     assert response.status_code == 400
     html = response.get_data(as_text=True)
     assert "a reason is required" in html and "kept text" in html
+    answer_id = submitted["answers"][("MEM-A", "ORG-02")]
+    assert f"name=v-{answer_id} value=na checked" in html  # the choice is kept too
 
 
 def test_completion_needs_every_verdict(app, client, people, submitted):

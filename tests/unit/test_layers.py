@@ -30,6 +30,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("assessments",),
     ("actions",),
     ("reviews",),
+    ("requests_",),
     ("history",),
     ("reminders",),
     ("notifications",),
