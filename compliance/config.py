@@ -46,6 +46,8 @@ def load_settings(environ: Mapping[str, str], instance_path: Path) -> dict[str, 
         # an upload places its file before its row is committed.
         "EVIDENCE_GC_GRACE_HOURS": _int(environ, "EVIDENCE_GC_GRACE_HOURS", 24, 1, 24 * 90),
         "TRUSTED_PROXIES": _int(environ, "TRUSTED_PROXIES", 0, 0, 5),
+        # Requests per API token and minute (then 429 with Retry-After).
+        "API_RATE_LIMIT": _int(environ, "API_RATE_LIMIT", 120, 1, 100_000),
         "SESSION_COOKIE_SECURE": _bool(environ, "SESSION_COOKIE_SECURE", not development),
         "REMEMBER_COOKIE_SECURE": _bool(environ, "SESSION_COOKIE_SECURE", not development),
     }

@@ -1,6 +1,7 @@
 """Imports every model so that metadata (and Alembic) sees the whole schema."""
 
 from compliance.actions.models import ActionEvidence, CorrectiveAction
+from compliance.api.models import IdempotentRequest
 from compliance.assessments.models import Answer, AnswerEvidence, Assessment
 from compliance.audit import AuditEvent, AuditHead
 from compliance.auth.models import LoginFailure, PasswordReset, ResetRequest, User
@@ -11,6 +12,7 @@ from compliance.members.models import ConsultantAssignment, Member
 from compliance.notifications.models import NotificationOptOut, SentNotification
 from compliance.reminders.models import Notice, RecurringDuty, SentReminder
 from compliance.reviews.models import AssessmentScore, PreAudit, RequirementVerdict
+from compliance.tokens.models import ApiToken
 from compliance.users.models import Invitation
 
 __all__ = [
@@ -21,4 +23,5 @@ __all__ = [
     "ConsultantAssignment", "Evidence", "LoginFailure", "ManualVersion", "Member",
     "Requirement", "User",
     "KeyMapping",
+    "ApiToken", "IdempotentRequest",
 ]
