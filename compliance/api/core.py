@@ -105,16 +105,16 @@ def api_operation(method: str, rule: str, *, scope: str | None, summary: str, ta
 
         @wraps(view)
         def wrapped(**kwargs: Any) -> Response:
-            try:
-                with ExitStack() as stack:
+            with ExitStack() as stack:  # the problem is written in the request's language
+                try:
                     if scope is not None:
                         _authenticate(scope, stack)
                     if method in ("GET", "HEAD"):
                         return _read(view(**kwargs))
                     return _write(view, kwargs, status)
-            except ApiProblem as refused:
-                db.session.rollback()
-                return refused.response()
+                except ApiProblem as refused:
+                    db.session.rollback()
+                    return refused.response()
 
         bp.add_url_rule(rule, endpoint=view.__name__, view_func=wrapped, methods=[method])
         return wrapped
