@@ -30,16 +30,17 @@ PARAMETER = {"name": HEADER, "in": "header", "required": False,
 def fingerprint() -> str:
     """What the request sends, whatever order multipart parts came in."""
     digest = hashlib.sha256(f"{request.method} {request.path}\n".encode())
-    for name in sorted(request.form):
-        for value in request.form.getlist(name):
-            digest.update(f"f:{name}={value}\n".encode())
-    for name in sorted(request.files):
-        for upload in request.files.getlist(name):
-            content = hashlib.sha256()
-            while chunk := upload.stream.read(65536):
-                content.update(chunk)
-            upload.stream.seek(0)
-            digest.update(f"u:{name}={upload.filename}:{content.hexdigest()}\n".encode())
+    for name, value in sorted(request.form.items(multi=True), key=lambda i: (str(i[0]), i[1])):
+        digest.update(f"f:{name!r}={value!r}\n".encode())
+    parts = []
+    for name, upload in request.files.items(multi=True):
+        content = hashlib.sha256()
+        while chunk := upload.stream.read(65536):
+            content.update(chunk)
+        upload.stream.seek(0)
+        parts.append(f"u:{name!r}={upload.filename!r}:{content.hexdigest()}\n")
+    for part in sorted(parts):
+        digest.update(part.encode())
     if not request.form and not request.files:
         digest.update(request.get_data())
     return digest.hexdigest()

@@ -86,6 +86,16 @@ def test_reads_carry_an_etag_and_answer_304_when_unchanged(app, api, token_a, as
     assert changed.headers["ETag"] != etag
 
 
+def test_a_compressed_answers_etag_validates_too(app, api, token_a, assessments):
+    first = api.get("/api/v1/requirements",
+                    headers=bearer(token_a, **{"Accept-Encoding": "gzip"}))
+    etag = first.headers["ETag"]
+    assert etag.endswith(':gzip"')
+    again = api.get("/api/v1/requirements", headers=bearer(
+        token_a, **{"Accept-Encoding": "gzip", "If-None-Match": etag}))
+    assert again.status_code == 304 and again.headers["ETag"] == etag
+
+
 def test_a_token_without_the_scope_is_refused(app, client, api, people, assessments):
     evidence_only = make_token(client, people["manager"], scopes=("evidence",))
     refused = api.get("/api/v1/member", headers=bearer(evidence_only))
