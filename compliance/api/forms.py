@@ -14,8 +14,16 @@ def refused(field: str, detail: object) -> ApiProblem:
     return problem(422, _l("Invalid field"), detail, kind="invalid-field", field=field)
 
 
+def _value(field: str, value: str | None) -> str:
+    """A field's text; control characters (a NUL byte...) are refused, not stored."""
+    value = value or ""
+    if any(ord(c) < 32 and c not in "\t\n\r" for c in value):
+        raise refused(field, _l("%(field)s contains control characters.", field=field))
+    return value.strip()
+
+
 def text(field: str, *, required: bool = False, max_length: int = 200) -> str:
-    value = (request.form.get(field) or "").strip()
+    value = _value(field, request.form.get(field))
     if required and not value:
         raise refused(field, _l("%(field)s is required.", field=field))
     if len(value) > max_length:
@@ -25,7 +33,7 @@ def text(field: str, *, required: bool = False, max_length: int = 200) -> str:
 
 
 def day(field: str) -> date | None:
-    value = (request.form.get(field) or "").strip()
+    value = _value(field, request.form.get(field))
     if not value:
         return None
     try:
@@ -38,7 +46,7 @@ def day(field: str) -> date | None:
 def listed(field: str) -> list[str]:
     """A repeated field, or one value with commas: ``requirements=ORG-01,ORG-02``."""
     return [part.strip() for value in request.form.getlist(field)
-            for part in value.split(",") if part.strip()]
+            for part in _value(field, value).split(",") if part.strip()]
 
 
 def files(field: str) -> list:  # noqa: ANN201 - werkzeug FileStorage

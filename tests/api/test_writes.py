@@ -60,6 +60,8 @@ def test_the_same_checks_as_the_pages(app, api, token_a, assessments):
     assert backwards.status_code == 422 and "expiry date is before" in backwards.json["detail"]
     unknown = upload(api, token_a, requirements="ORG-01,NOPE-9")
     assert unknown.status_code == 422 and "NOPE-9" in unknown.json["detail"]
+    nul = upload(api, token_a, title="PRRC\x00", requirements="ORG\x00")
+    assert nul.status_code == 422 and "control characters" in nul.json["detail"]
     no_file = api.post("/api/v1/evidence", data={"title": "x"}, headers=bearer(token_a))
     assert no_file.status_code == 422 and no_file.json["field"] == "file"
     assert count(app, Evidence) == 0 and count(app, AnswerEvidence) == 0
