@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, select, update
+from sqlalchemy.orm import joinedload
 
 from compliance.audit import log_event
 from compliance.db import utcnow
@@ -75,7 +76,8 @@ def token_for(secret: str) -> ApiToken | None:
     if not secret.startswith(PREFIX):
         return None
     digest = token_hash(secret)
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == digest))
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == digest)
+                              .options(joinedload(ApiToken.created_by)))
     if token is None or token.revoked or not hmac.compare_digest(token.token_hash, digest):
         return None
     maker = token.created_by
