@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from compliance.errors import require
 from compliance.extensions import db
 from compliance.form_posts import finish_post, form_errors, redirect_with
-from compliance.permissions import is_staff, manages, template_predicate
+from compliance.permissions import can_view_member, is_staff, manages, template_predicate
 from compliance.tokens import bp, queries, services
 from compliance.tokens.forms import TokenForm
 from compliance.tokens.models import SCOPES, ApiToken
@@ -64,8 +64,10 @@ def create():
 @login_required
 def revoke(token_id: int):
     token = db.session.get(ApiToken, token_id)
-    if token is None or not services.may_revoke(current_user, token):
+    if token is None or not can_view_member(current_user, token.member):
         abort(404)  # another member's token is not revealed
+    if not services.may_revoke(current_user, token):
+        abort(403)
     back = url_for("tokens.index")
     return finish_post(lambda: services.revoke_token(token, actor=current_user),
                        done=lambda _result: redirect_with(
