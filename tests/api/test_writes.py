@@ -17,6 +17,7 @@ from compliance.extensions import db
 from tests import factories
 from tests.actions.test_corrective_actions import action_id  # noqa: F401
 from tests.api.conftest import bearer
+from tests.conftest import login
 from tests.reviews.test_pre_audit import submitted  # noqa: F401
 
 
@@ -33,7 +34,8 @@ def count(app, model) -> int:
         return db.session.scalar(select(func.count()).select_from(model))
 
 
-def test_an_upload_stores_the_file_and_links_its_requirements(app, api, token_a, assessments):
+def test_an_upload_stores_the_file_and_links_its_requirements(app, api, client, token_a,
+                                                              assessments):
     answer = upload(api, token_a, requirements=["ORG-01", "ORG-02"])
     assert answer.status_code == 201, answer.json
     body = answer.json
@@ -48,6 +50,9 @@ def test_an_upload_stores_the_file_and_links_its_requirements(app, api, token_a,
         assert all(e.after["via"]["token"].startswith("OrthoSoft (mdr_") for e in events)
         assert all(e.actor.email == "manager@a.example" for e in events)
         assert verify_chain().ok
+    login(client, "manager@a.example")
+    history = client.get(f"/assessments/{assessments['a']}/history").get_data(as_text=True)
+    assert "(API token “OrthoSoft (mdr_" in history
 
 
 def test_the_same_checks_as_the_pages(app, api, token_a, assessments):
