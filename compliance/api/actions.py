@@ -15,12 +15,14 @@ from compliance.actions.models import CorrectiveAction
 from compliance.api import forms, idempotency, paging
 from compliance.api.core import (
     ID,
+    IF_MATCH,
     api_operation,
     current_member_id,
     current_token,
     current_user,
     not_found,
     ref,
+    require_unchanged,
 )
 from compliance.evidence import services as evidence_services
 from compliance.evidence.models import Evidence
@@ -90,7 +92,7 @@ DONE_BODY = {"required": True, "content": {"multipart/form-data": {"schema": {
 
 
 @api_operation("POST", f"/actions/<{ID}:action_id>/done", scope="evidence", tag="actions",
-               response=ref("Action"), parameters=[idempotency.PARAMETER],
+               response=ref("Action"), parameters=[idempotency.PARAMETER, IF_MATCH],
                request_body=DONE_BODY,
                summary="Mark a corrective action done, with what was done and its proof")
 def complete_action(action_id: int):
@@ -99,6 +101,7 @@ def complete_action(action_id: int):
 
 
 def _complete(action: CorrectiveAction) -> tuple[dict[str, Any], int]:
+    require_unchanged(action_json(action))  # a retry is answered before: it passes
     note = forms.text("closure_note", required=True, max_length=4000)
     ids = forms.listed("evidence")
     if not all(i.isdigit() and len(i) < 10 for i in ids):

@@ -177,6 +177,32 @@ def not_found() -> ApiProblem:
 
 # --- answers ----------------------------------------------------------------------------------
 
+IF_MATCH = {"name": "If-Match", "in": "header", "required": False,
+            "description": "The ETag of the object as last read: the change is refused (412) "
+                           "if the object changed since.",
+            "schema": {"type": "string", "maxLength": 200}}
+
+
+def etag_of(body: Any) -> str:
+    """The ETag a read of ``body`` carries (without quotes)."""
+    response = jsonify(body)
+    response.add_etag()
+    return response.get_etag()[0]
+
+
+def require_unchanged(body: Any) -> None:
+    """Refuse a write sent with an If-Match that no longer matches the object as it
+    reads now: someone changed it since the client read it."""
+    if "If-Match" not in request.headers:
+        return
+    current = etag_of(body)
+    if not request.if_match.star_tag and not any(
+            tag == current or tag.startswith(current + ":")
+            for tag in request.if_match.as_set()):
+        raise ApiProblem(412, _l("Changed meanwhile"),
+                         _l("This object changed since you read it (If-Match). Nothing was "
+                            "changed: read it again and retry."), kind="changed-meanwhile")
+
 def _read(result: Any) -> Response:
     """JSON with an ETag; 304 when the client's If-None-Match matches it."""
     body = page_body(result) if isinstance(result, Page) else result

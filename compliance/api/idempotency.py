@@ -81,10 +81,10 @@ def once(token_id: int, operation: str, work: Callable[[], tuple[dict[str, Any],
         return _replay(found, print_)
     body, status = work()
     try:
-        with db.session.begin_nested():
-            db.session.add(IdempotentRequest(token_id=token_id, key=key, operation=operation,
-                                             fingerprint=print_, status=status, body=body))
-    except IntegrityError:  # the same key committed meanwhile by a concurrent request
+        db.session.add(IdempotentRequest(token_id=token_id, key=key, operation=operation,
+                                         fingerprint=print_, status=status, body=body))
+        db.session.flush()
+    except IntegrityError:  # the same key committed meanwhile: this request's work is undone
         db.session.rollback()
         found = _stored(token_id, key)
         if found is None:

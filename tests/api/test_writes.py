@@ -132,14 +132,26 @@ def test_an_action_is_marked_done_with_its_proof(app, api, client, people, actio
     refused = api.post(f"/api/v1/actions/{action_id}/done", headers=bearer(token_b),
                        data={"closure_note": "Done"})
     assert refused.status_code == 404
+    etag = api.get(f"/api/v1/actions/{action_id}", headers=bearer(token)).headers["ETag"]
+    stale = api.post(f"/api/v1/actions/{action_id}/done",
+                     headers=bearer(token, **{"If-Match": '"not-the-etag"'}),
+                     data={"closure_note": "Done"})
+    assert stale.status_code == 412 and stale.json["type"].endswith("/changed-meanwhile")
     empty = api.post(f"/api/v1/actions/{action_id}/done", headers=bearer(token),
                      data={"closure_note": " "})
     assert empty.status_code == 422 and empty.json["field"] == "closure_note"
-    done = api.post(f"/api/v1/actions/{action_id}/done", headers=bearer(token),
-                    content_type="multipart/form-data",
-                    data={"closure_note": "Management review held on 3 March",
-                          "file": (io.BytesIO(factories.pdf_bytes("minutes")), "minutes.pdf")})
+    def mark_done():
+        return api.post(f"/api/v1/actions/{action_id}/done",
+                        headers=bearer(token, **{"If-Match": etag, "Idempotency-Key": "d1"}),
+                        content_type="multipart/form-data",
+                        data={"closure_note": "Management review held on 3 March",
+                              "file": (io.BytesIO(factories.pdf_bytes("minutes")),
+                                       "minutes.pdf")})
+
+    done = mark_done()
     assert done.status_code == 200, done.json
+    retried = mark_done()  # the same key: the first answer, although the ETag moved on
+    assert retried.status_code == 200 and retried.json == done.json
     assert done.json["status"] == "done" and len(done.json["evidence"]) == 1
     again = api.post(f"/api/v1/actions/{action_id}/done", headers=bearer(token),
                      data={"closure_note": "again"})
