@@ -4,6 +4,8 @@ the rate limit."""
 
 from __future__ import annotations
 
+import io
+
 from sqlalchemy import select
 
 from compliance.extensions import db
@@ -125,6 +127,15 @@ def test_unknown_addresses_and_methods_are_problems_too(app, api, token_a):
     assert missing.status_code == 404 and missing.mimetype == "application/problem+json"
     wrong = api.delete("/api/v1/member", headers=bearer(token_a))
     assert wrong.status_code == 405 and "GET" in wrong.headers["Allow"]
+    assert wrong.mimetype == "application/problem+json"
+
+
+def test_a_request_too_large_is_a_problem(app, api, token_a, monkeypatch):
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 1000)
+    answer = api.post("/api/v1/evidence", headers=bearer(token_a),
+                      data={"file": (io.BytesIO(b"%PDF" + b"x" * 5000), "big.pdf")},
+                      content_type="multipart/form-data")
+    assert answer.status_code == 413 and answer.mimetype == "application/problem+json"
 
 
 def test_requests_are_limited_per_token(app, client, api, people, monkeypatch):
