@@ -7,6 +7,7 @@ Importing the package imports nothing else (Flask, SQLAlchemy... come with creat
 from __future__ import annotations
 
 import hmac
+import importlib
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -176,15 +177,19 @@ def _register_blueprints(app: Flask) -> None:
     import compliance.reports.views
     import compliance.requests_.views
     import compliance.reviews.views
+    import compliance.tokens.views
     import compliance.users.invitation_views
     import compliance.users.views  # noqa: F401  the views attach their routes
     from compliance.actions import bp as actions_bp
+    from compliance.api import MODULES
+    from compliance.api import bp as api_bp
     from compliance.assessments import bp as assessments_bp
     from compliance.auth import bp as auth_bp
     from compliance.campaigns import bp as campaigns_bp
     from compliance.dashboard import bp as dashboard_bp
     from compliance.errors import register_error_handlers
     from compliance.evidence import bp as evidence_bp
+    from compliance.extensions import csrf
     from compliance.home import bp as home_bp
     from compliance.manual import bp as manual_bp
     from compliance.members import bp as members_bp
@@ -193,12 +198,17 @@ def _register_blueprints(app: Flask) -> None:
     from compliance.reports import bp as reports_bp
     from compliance.requests_ import bp as requests_bp
     from compliance.reviews import bp as reviews_bp
+    from compliance.tokens import bp as tokens_bp
     from compliance.users import bp as users_bp
 
     for blueprint in (auth_bp, home_bp, manual_bp, members_bp, users_bp, campaigns_bp,
                       assessments_bp, evidence_bp, reviews_bp, requests_bp, actions_bp,
-                      dashboard_bp, reminders_bp, notifications_bp, reports_bp):
+                      dashboard_bp, reminders_bp, notifications_bp, reports_bp, tokens_bp):
         app.register_blueprint(blueprint)
+    for module in MODULES:  # the API's operations attach their routes
+        importlib.import_module(module)
+    csrf.exempt(api_bp)  # token authentication, no cookies: no cross-site forms to fear
+    app.register_blueprint(api_bp)
     register_error_handlers(app)
 
 

@@ -23,6 +23,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -115,11 +118,29 @@ def head_mac(key: bytes, last_id: int, last_hash: str, mac_from: int | None) -> 
     return _mac(key, f"head|{last_id}|{last_hash}|{mac_from}")
 
 
+#: What a change is made through, when not a page: the API token (see :func:`acting_through`).
+_via: ContextVar[dict[str, Any] | None] = ContextVar("audit_via", default=None)
+
+
+@contextmanager
+def acting_through(via: dict[str, Any]) -> Iterator[None]:
+    """Every event logged inside the block names ``via`` (an API token: its id and name)
+    in its ``after``, whichever feature logs it."""
+    reset = _via.set(via)
+    try:
+        yield
+    finally:
+        _via.reset(reset)
+
+
 def log_event(action: str, obj: Any = None, *, actor: Any = None, object_type: str | None = None,
               object_id: int | None = None, member_id: int | None = None,
               assessment_id: int | None = None, before: dict[str, Any] | None = None,
               after: dict[str, Any] | None = None) -> AuditEvent:
     """Append one event to the chain (flushes; the caller commits)."""
+    via = _via.get()
+    if via is not None:
+        after = {**(after or {}), "via": via}
     if obj is not None:
         db.session.flush()
         object_type = object_type or type(obj).__tablename__

@@ -50,6 +50,8 @@ def load_settings(environ: Mapping[str, str], instance_path: Path) -> dict[str, 
         "METRICS_TOKEN": environ.get("METRICS_TOKEN", "").strip() or None,
         "DB_POOL_SIZE": _int(environ, "DB_POOL_SIZE", 5, 1, 100),
         "DB_MAX_OVERFLOW": _int(environ, "DB_MAX_OVERFLOW", 5, 0, 100),
+        # Requests per API token and minute (then 429 with Retry-After).
+        "API_RATE_LIMIT": _int(environ, "API_RATE_LIMIT", 120, 1, 100_000),
         "SESSION_COOKIE_SECURE": _bool(environ, "SESSION_COOKIE_SECURE", not development),
         "REMEMBER_COOKIE_SECURE": _bool(environ, "SESSION_COOKIE_SECURE", not development),
     }

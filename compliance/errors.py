@@ -98,6 +98,31 @@ FAULT_TEXTS = {
 NOTHING_CHANGED = _l("Nothing was changed: what you sent was not saved.")
 
 
+# --- problem details (RFC 9457), for the API -------------------------------------------------
+
+#: Requests under this path are answered with problem details, never with an HTML page.
+API_PREFIX = "/api/"
+PROBLEM_TYPE = "application/problem+json"
+
+
+def is_api_request() -> bool:
+    return request.path.startswith(API_PREFIX)
+
+
+def problem_response(status: int, title: object, detail: object = None,
+                     type_: str = "about:blank", **extensions: object) -> Response:
+    """An RFC 9457 problem: type, title, status, detail, and any extension members."""
+    body: dict[str, object] = {"type": type_, "title": str(title), "status": status}
+    if detail is not None:
+        body["detail"] = str(detail)
+    body.update(extensions)
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = PROBLEM_TYPE
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def database_fault(error: BaseException | None) -> str | None:
     """What kind of database fault ``error`` is: unavailable, read_only, conflict (a race
     the database caught: a unique row created meanwhile, a deadlock, a serialisation
@@ -155,7 +180,9 @@ def fault_response(kind: str | None) -> Response:
         message = str(text)
         if kind in (UNAVAILABLE, READ_ONLY) and request.method not in ("GET", "HEAD"):
             message = f"{NOTHING_CHANGED} {message}"
-        if request.accept_mimetypes.best == "application/json":
+        if is_api_request():
+            response = problem_response(status, title, message)
+        elif request.accept_mimetypes.best == "application/json":
             response = jsonify(saved=False, message=message)
         else:
             html = current_app.jinja_env.get_template("fault.html").render(
@@ -213,6 +240,12 @@ def register_error_handlers(app: Flask) -> None:
         if code >= 500:
             return fault_response(None)
         title, text = ERROR_TEXTS.get(code, (error.name, error.description))
+        if is_api_request():
+            response = problem_response(code, title, text)
+            allowed = getattr(error, "valid_methods", None)
+            if code == 405 and allowed:
+                response.headers["Allow"] = ", ".join(allowed)
+            return response
         return render_template("errors.html", code=code, title=title, text=text), code
 
     @app.errorhandler(sa_exc.DBAPIError)

@@ -1,6 +1,7 @@
 """Imports every model so that metadata (and Alembic) sees the whole schema."""
 
 from compliance.actions.models import ActionEvidence, CorrectiveAction
+from compliance.api.models import IdempotentRequest
 from compliance.assessments.models import Answer, AnswerEvidence, Assessment
 from compliance.audit import AuditEvent, AuditHead
 from compliance.auth.models import LoginFailure, PasswordReset, ResetRequest, User
@@ -12,6 +13,7 @@ from compliance.notifications.models import NotificationOptOut, SentNotification
 from compliance.reminders.models import Notice, RecurringDuty, SentReminder
 from compliance.requests_.models import MemberRequest, RequestFile
 from compliance.reviews.models import AssessmentScore, PreAudit, RequirementVerdict
+from compliance.tokens.models import ApiToken
 from compliance.users.models import Invitation
 
 __all__ = [
@@ -22,4 +24,5 @@ __all__ = [
     "ConsultantAssignment", "Evidence", "LoginFailure", "ManualVersion", "Member",
     "Requirement", "User",
     "KeyMapping",
+    "ApiToken", "IdempotentRequest",
 ]

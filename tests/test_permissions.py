@@ -5,6 +5,7 @@ without a kind, so a new page cannot slip through unchecked. Another member's ob
 answer 404 (their existence is not revealed); pages of a role one does not have, 403.
 """
 
+import importlib
 import io
 from datetime import date
 
@@ -13,6 +14,8 @@ from flask import url_for
 from sqlalchemy import select
 
 from compliance.actions.models import CorrectiveAction
+from compliance.api import MODULES as API_MODULES
+from compliance.api.core import OPERATIONS
 from compliance.assessments.models import Assessment
 from compliance.auth.models import User
 from compliance.evidence.services import upload_evidence
@@ -20,6 +23,7 @@ from compliance.extensions import db
 from compliance.members.models import Member
 from compliance.requests_.models import MemberRequest
 from compliance.reviews.models import PreAudit, RequirementVerdict
+from compliance.tokens.services import create_token
 from compliance.users.invitations import invite
 from tests import factories
 from tests.conftest import login, post
@@ -63,7 +67,13 @@ KINDS = {
     "users.lift": "staff", "members.edit": "staff", "notifications.settings": "login",
     "users.team": "manager_page", "users.resend": "team_write", "users.revoke": "team_write",
     "users.remove_contributor": "team_write",
+    "tokens.index": "token_page", "tokens.create": "manager_page", "tokens.revoke": "team_write",
+    "api.openapi_json": "public", "api.reference": "public",
 }
+# Every API operation answers a token only: a browser's session is not one (401).
+for _module in API_MODULES:
+    importlib.import_module(_module)  # their operations, as create_app imports them
+KINDS.update({f"api.{op.operation_id}": "api_token" for op in OPERATIONS if op.scope})
 STATE_FOR = {"review": "submitted", "staff_reopen": "pre_audited",
              "pre_audit_report": "pre_audited"}
 ROLES = ["anonymous", "manager", "contributor", "consultant", "staff", "admin"]
@@ -108,7 +118,11 @@ def world(app, db, people, assessments):
                                          member=member)
             invitation, _ = invite(email=f"invited@{code.lower()}.example", name="Invited",
                                    role="member_contributor", member=member, actor=None)
-            values[code].update(contributor_id=contributor.id, invitation_id=invitation.id)
+            manager = db.session.scalar(select(User).where(User.member_id == member.id,
+                                                           User.role == "member_manager"))
+            token, _secret = create_token(member, name="PMS", scopes=["read"], actor=manager)
+            values[code].update(contributor_id=contributor.id, invitation_id=invitation.id,
+                                token_id=token.id)
         for code in values:
             values[code].update(campaign_id=assessments["campaign"],
                                 version_id=assessments["version"], key="ORG",
@@ -134,6 +148,8 @@ def expected(kind, role, own):
         return "ok"
     if kind == "secret_url":  # a wrong secret is a 404 for everyone
         return 404
+    if kind == "api_token":  # no token: 401, whoever is logged in
+        return 401
     if role == "anonymous":
         return "login"
     staff = role in ("staff", "admin")
@@ -143,6 +159,8 @@ def expected(kind, role, own):
         return "ok" if staff else 403
     if kind == "manager_page":
         return "ok" if role == "manager" else 403
+    if kind == "token_page":
+        return "ok" if role in ("manager", "staff", "admin") else 403
     if kind == "sector":
         return "ok" if role in ("consultant", "staff", "admin") else 403
     sees = staff or own

@@ -54,6 +54,9 @@ class Told:
         the values escaped, the person and the requirement key filled in."""
         key = self.after.get("requirement") or self.before.get("requirement") or ""
         who = self.event.actor.name if self.event.actor else _("The application")
+        via = self.after.get("via")
+        if isinstance(via, dict):  # made through the API (compliance.api): which token
+            who = _("%(name)s (API token “%(token)s”)", name=who, token=via.get("token", ""))
         return Markup.escape(template) % {"who": who, "key": KEY.format(key), **values}
 
 

@@ -25,6 +25,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("permissions",),
     ("members",),
     ("users",),
+    ("tokens",),
     ("evidence",),
     ("campaigns",),
     ("assessments",),
@@ -37,6 +38,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("dashboard",),
     ("reports",),
     ("home",),
+    ("api",),
     ("audit_cli", "demo", "models", "cli", "commands", "wsgi", "backup", "__init__"),  # the app
 ]
 SHARED = {0, len(LAYERS) - 1}  # the kernel's and the application's modules
