@@ -155,6 +155,7 @@ def _register_blueprints(app: Flask) -> None:
     import compliance.auth.views
     import compliance.campaigns.views
     import compliance.dashboard.views
+    import compliance.devices.views
     import compliance.evidence.views
     import compliance.home.views
     import compliance.manual.views
@@ -170,6 +171,7 @@ def _register_blueprints(app: Flask) -> None:
     from compliance.auth import bp as auth_bp
     from compliance.campaigns import bp as campaigns_bp
     from compliance.dashboard import bp as dashboard_bp
+    from compliance.devices import bp as devices_bp
     from compliance.errors import register_error_handlers
     from compliance.evidence import bp as evidence_bp
     from compliance.home import bp as home_bp
@@ -183,7 +185,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (auth_bp, home_bp, manual_bp, members_bp, users_bp, campaigns_bp,
                       assessments_bp, evidence_bp, reviews_bp, actions_bp, dashboard_bp,
-                      reminders_bp, notifications_bp, reports_bp):
+                      reminders_bp, notifications_bp, reports_bp, devices_bp):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
 
@@ -191,6 +193,7 @@ def _register_blueprints(app: Flask) -> None:
 def _connect_listeners() -> None:
     """Higher features react to lower ones through signals (compliance.signals)."""
     import compliance.assessments.listeners
+    import compliance.devices.listeners
     import compliance.history.listeners
     import compliance.notifications.listeners
     import compliance.reviews.listeners  # noqa: F401

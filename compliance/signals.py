@@ -42,3 +42,9 @@ invitation_accepted = _signals.signal("invitation-accepted")
 #: sender: the Assessment; kwargs: user, panels. The assessment's history page shows what
 #: the features above add: its events told as sentences (compliance.history).
 assessment_history_panels = _signals.signal("assessment-history-panels")
+
+#: sender: the Assessment; kwargs: user, requirement_ids (those on the page), review
+#: (bool: the pre-audit's page), facts (a dict requirement id → list of Panel objects to
+#: append to). Features above add what they know beside a
+#: requirement's answer: the device statements register's figures (compliance.devices).
+requirement_facts = _signals.signal("requirement-facts")

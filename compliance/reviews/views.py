@@ -13,10 +13,12 @@ from compliance.assessments.workflow import can_reopen_pre_audit, can_review
 from compliance.errors import require
 from compliance.form_posts import finish_post, redirect_with, save_row
 from compliance.manual.queries import chapters_of
+from compliance.panels import collect_facts
 from compliance.permissions import is_reviewer_of
 from compliance.reviews import bp, services
 from compliance.reviews.forms import ReopenForm, SignOffForm, VerdictForm
 from compliance.reviews.scores import scorecard
+from compliance.signals import requirement_facts
 
 
 def _reviewable(assessment_id: int):
@@ -49,7 +51,9 @@ def review_page(assessment, *, errors=None, entered=None, status: int = 200,  # 
         errors=errors or {}, entered=entered or {},
         sign_off=sign_off or SignOffForm(formdata=None, signed_by_name=current_user.name,
                                          signed_on=clock.today()),
-        reopen_form=ReopenForm(), editable=editable), status
+        reopen_form=ReopenForm(), editable=editable,
+        facts=collect_facts(requirement_facts, assessment, user=current_user, review=True,
+                            requirement_ids=[a.requirement_id for a in answers])), status
 
 
 @bp.route("/<int:assessment_id>/verdicts/<int:answer_id>", methods=["POST"])

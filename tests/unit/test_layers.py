@@ -35,6 +35,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("notifications",),
     ("dashboard",),
     ("reports",),
+    ("devices",),  # statements from practice programs; adds facts to checklists
     ("home",),
     ("audit_cli", "demo", "models", "cli", "commands", "wsgi", "backup", "__init__"),  # the app
 ]
