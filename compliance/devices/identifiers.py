@@ -14,11 +14,12 @@ from collections.abc import Iterator
 from typing import Any
 
 NUMBER = re.compile(r"(?<!\d)\d{2}[.\s/-]?\d{2}[.\s/-]?\d{2}[.\s/-]?\d{3}[.\s/-]?\d{2}(?!\d)")
-#: Field names that announce a patient's identity (en, fr, nl), in any position.
+#: Field names that announce a patient's identity (en, fr, nl): a word for the person
+#: with a word for a name, in any order, or a name or register number on its own.
+PERSON_WORDS = ("patient", "patiënt", "client", "klant", "personne", "persoon", "person")
+NAME_WORDS = ("name", "nom", "naam")
 IDENTITY_FIELD = re.compile(
-    r"(patient|client|pati[eë]nt|person|persoon|personne)[_\s.-]*"
-    r"(first|last|family|given|full|sur|pre|voor|achter)?[_\s.-]*(name|nom|naam)"
-    r"|^(name|nom|naam|first_?name|last_?name|surname|prenom|prénom|voornaam|achternaam)$"
+    r"^(name|nom|naam|first_?name|last_?name|surname|prenom|prénom|voornaam|achternaam)$"
     r"|national|rijksregister|registre|niss|insz|^nrn$|^rrn$|ssin|social_security",
     re.IGNORECASE)
 
@@ -37,7 +38,10 @@ def contains_national_number(text: str) -> bool:
 
 
 def looks_like_identity_field(name: str) -> bool:
-    return bool(IDENTITY_FIELD.search(name))
+    lowered = name.lower()
+    return bool(IDENTITY_FIELD.search(lowered)) or (
+        any(word in lowered for word in PERSON_WORDS)
+        and any(word in lowered for word in NAME_WORDS))
 
 
 def strings_in(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
