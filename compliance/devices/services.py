@@ -105,7 +105,8 @@ class _Keeper:
                    for key in checked.missing]
         if statement is None:
             statement = DeviceStatement(member_id=self.member.id, external_id=external_id,
-                                        received_by=self.actor_label, **columns)
+                                        received_by=self.actor_label, revision=1,
+                                        **columns)
             db.session.add(statement)
             self.existing[external_id] = statement
             return Received(external_id, "created", statement, missing=missing)
