@@ -1,8 +1,9 @@
 """The register's figures beside the requirements about statements and traceability, on
 the member's checklist and the consultant's pre-audit (with a sample of incomplete
-statements there). Which requirements: those whose references name the Annex XIII
-statement (§1), its retention (§4) or traceability (EN ISO 13485 §7.5.8), in whatever
-manual version the assessment uses."""
+statements there). Which requirements, in whatever manual version the assessment uses:
+those whose records are kept as long as the statement (retention row ``statement``),
+and those that cite Annex XIII §1 with the statement's guidance (MDCG 2021-3 Q9) or with
+identification and traceability (EN ISO 13485 §7.5.8)."""
 
 from __future__ import annotations
 
@@ -19,11 +20,14 @@ from compliance.manual.models import Requirement
 from compliance.panels import Panel
 from compliance.signals import requirement_facts
 
-TOPICS = ("MDR Annex XIII §1", "MDR Annex XIII §4", "EN ISO 13485:2016 §7.5.8")
+STATEMENT = "MDR Annex XIII §1"
+WITH_STATEMENT = ("MDCG 2021-3 Q9", "EN ISO 13485:2016 §7.5.8")
 
 
-def about_statements(references: list[str] | None) -> bool:
-    return any(ref.startswith(topic) for ref in references or () for topic in TOPICS)
+def about_statements(references: list[str] | None, retention: list[str] | None) -> bool:
+    references = list(references or ())
+    return "statement" in (retention or ()) or (
+        STATEMENT in references and any(ref in references for ref in WITH_STATEMENT))
 
 
 @requirement_facts.connect
@@ -31,9 +35,11 @@ def _register_figures(assessment: Any, *, user: Any, requirement_ids: list[int],
                       facts: dict[int, list[Panel]]) -> None:
     if not requirement_ids:
         return
-    rows = db.session.execute(select(Requirement.id, Requirement.references)
+    rows = db.session.execute(select(Requirement.id, Requirement.references,
+                                     Requirement.retention)
                               .where(Requirement.id.in_(requirement_ids)))
-    matching = [rid for rid, references in rows if about_statements(references)]
+    matching = [rid for rid, references, retention in rows
+                if about_statements(references, retention)]
     if not matching:
         return
     today = clock.today()

@@ -171,7 +171,8 @@ def test_the_csv_is_in_the_readers_language(app, client, people, register):
 @pytest.mark.parametrize(("language", "words"), [
     ("nl", ["Verklaring voor een hulpmiddel naar maat", "PT-00017", "Steunzool",
             "uitsluitend bestemd"]),
-    ("fr", ["Déclaration relative à un dispositif sur mesure", "Semelle orthopédique", "usage exclusif"]),
+    ("fr", ["Déclaration relative à un dispositif sur mesure", "Semelle orthopédique",
+            "usage exclusif"]),
     ("en", ["Statement for a custom-made device", "exclusive use", "Insole"]),
 ])
 def test_the_statement_pdf_in_the_patients_language(app, client, people, register,
