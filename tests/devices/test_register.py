@@ -4,12 +4,11 @@ a constant number of queries, and another member's statements a 404."""
 from __future__ import annotations
 
 import io
-from contextlib import contextmanager
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import event
 
+from bench.harness import counting_queries
 from compliance import clock
 from compliance.devices.services import receive_statements
 from compliance.extensions import db
@@ -45,22 +44,6 @@ def register(app, people):
         other = receive("MEM-B", [payload(external_id="B-1")])
         return {"a": member_named("MEM-A").id, "b": member_named("MEM-B").id,
                 "ids": ids, "other": other[0]}
-
-
-@contextmanager
-def counted(app):
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, *args):  # noqa: ANN001
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def test_the_register_shows_months_families_and_statements(app, client, people, register):
@@ -110,11 +93,11 @@ def test_the_register_makes_the_same_queries_at_any_size(app, client, people, re
     login(client, people["manager"])
     url = f"/members/{register['a']}/statements"
     client.get(url)
-    with counted(app) as small:
+    with counting_queries(app) as small:
         assert client.get(url).status_code == 200
     with app.app_context(), clock.frozen(TODAY):
         receive("MEM-A", batch(300, start=1000))
-    with counted(app) as large:
+    with counting_queries(app) as large:
         assert client.get(url).status_code == 200
     assert len(large) == len(small) <= 10
 
