@@ -54,6 +54,10 @@ def check_statement(payload: Any) -> Checked:
         return checked
     _refuse_identities(payload, checked)
     if checked.errors:  # nothing else is looked at: the statement is not kept
+        external_id = payload.get("external_id")
+        if isinstance(external_id, str) and "external_id" not in \
+                {e.field for e in checked.errors}:
+            checked.values["external_id"] = external_id.strip()  # for the client to match
         return checked
     _refuse_unknown(payload, checked)
     reader = _Reader(payload, checked)

@@ -98,3 +98,26 @@ def test_one_audit_event_per_batch(app, people):
         assert event.after["by"] == "Practice X"
         assert event.after["created"] == 5 and event.after["refused"] == 1
         assert len(event.after["statement_ids"]) == 5
+
+
+def test_a_national_number_as_external_id_is_neither_echoed_nor_audited(app, people):
+    with app.app_context(), clock.frozen(TODAY):
+        [result] = receive_statements(member_named("MEM-A"),
+                                      [payload(external_id="85073003328")], actor_label="X")
+        db.session.commit()
+        assert result.refused and result.external_id is None
+        event = db.session.scalar(select(AuditEvent).where(
+            AuditEvent.action == "statements_received"))
+        assert "85073003328" not in str(event.after)
+
+
+def test_the_demo_statements(app, people):
+    from compliance.devices.demo import add_demo_statements
+
+    with app.app_context(), clock.frozen(TODAY):
+        results = add_demo_statements(member_named("MEM-A"), TODAY)
+        db.session.commit()
+        assert len(results) == 36 and not any(r.refused for r in results)
+        assert sum(1 for r in results if r.missing) == 3
+        assert sum(1 for r in results if r.statement.handover_date is None) == 3
+        assert {r.statement.month for r in results} >= {"2026-06", "2026-11"}
