@@ -15,6 +15,7 @@ from sqlalchemy import select
 from compliance.actions.models import CorrectiveAction
 from compliance.assessments.models import Assessment
 from compliance.auth.models import User
+from compliance.devices.services import receive_statements
 from compliance.evidence.services import upload_evidence
 from compliance.extensions import db
 from compliance.members.models import Member
@@ -59,6 +60,8 @@ KINDS = {
     "users.lift": "staff", "members.edit": "staff", "notifications.settings": "login",
     "users.team": "manager_page", "users.resend": "team_write", "users.revoke": "team_write",
     "users.remove_contributor": "team_write",
+    "devices.index": "login", "devices.register": "member_read", "devices.export": "member_read",
+    "devices.show": "member_read", "devices.pdf": "member_read",
 }
 STATE_FOR = {"review": "submitted", "staff_reopen": "pre_audited",
              "pre_audit_report": "pre_audited"}
@@ -88,7 +91,10 @@ def world(app, db, people, assessments):
                                       description="fix it", due_date=date.today())
             db.session.add(action)
             db.session.flush()
+            [received] = receive_statements(assessment.member, [{"external_id": key}],
+                                            actor_label="test")
             values[code] = {
+                "statement_id": received.statement.id,
                 "assessment_id": assessment.id, "answer_id": answer.id,
                 "evidence_id": evidence.id, "member_id": assessment.member_id,
                 "member": assessment.member_id, "action_id": action.id,

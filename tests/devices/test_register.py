@@ -185,3 +185,15 @@ def test_the_statement_page_lists_elements_and_missing(app, client, people, regi
     page = client.get(f"/members/{register['a']}/statements/{register['ids'][0]}")
     text = page.get_data(as_text=True)
     assert "Incomplete: missing" in text and "Dr. A. Claes" in text and "PT-00017" in text
+
+
+@pytest.mark.parametrize(("language", "words"), [
+    ("nl", ["Verklaringen van hulpmiddelen", "Per maand", "Orthese", "Steunzool"]),
+    ("fr", ["Déclarations de dispositifs", "Par mois", "Orthèse", "Semelle orthopédique"]),
+])
+def test_the_register_in_the_readers_language(app, client, people, register, language, words):
+    login(client, people["manager"])
+    post(client, "/language", {"locale": language})
+    page = client.get(f"/members/{register['a']}/statements").get_data(as_text=True)
+    for word in words:
+        assert word in page, word
