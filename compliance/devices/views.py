@@ -60,7 +60,7 @@ def export(member_id: int):
               _("Implantable"), _("Device"), _("Device number (serial or order)"),
               _("Pseudonymous patient code"), _("Delivery date"), _("Handover date"),
               _("Language given to the patient"), _("Complete"), _("Missing"),
-              _("Retention end"), _("Received")]
+              _("Retention end"), _("Received on")]
     yes, no = _("yes"), _("no")
 
     def rows():
