@@ -99,11 +99,14 @@ def _refuse_unknown(payload: dict[str, Any], checked: Checked) -> None:
         if key not in TOP_LEVEL:
             checked.refuse(str(key), _("“%(field)s” is not a field of a statement.",
                                        field=key))
+    gspr = payload.get("gspr")
+    nested = {"gspr.not_fully_met": gspr.get("not_fully_met")} if isinstance(gspr, dict) else {}
     for key, allowed in OBJECTS.items():
-        items = payload.get(key)
+        items = nested.get(f"gspr.{key}") if key == "not_fully_met" else payload.get(key)
         for index, item in enumerate(items if isinstance(items, list) else [items]):
             if isinstance(item, dict):
-                where = f"{key}[{index}]" if isinstance(items, list) else key
+                where = f"{'gspr.' if key == 'not_fully_met' else ''}{key}" + \
+                    (f"[{index}]" if isinstance(items, list) else "")
                 for name in item:
                     if name not in allowed:
                         checked.refuse(f"{where}.{name}", _(
