@@ -168,6 +168,7 @@ def _register_blueprints(app: Flask) -> None:
     import compliance.auth.views
     import compliance.campaigns.views
     import compliance.dashboard.views
+    import compliance.devices.views
     import compliance.evidence.views
     import compliance.home.views
     import compliance.manual.views
@@ -187,6 +188,7 @@ def _register_blueprints(app: Flask) -> None:
     from compliance.auth import bp as auth_bp
     from compliance.campaigns import bp as campaigns_bp
     from compliance.dashboard import bp as dashboard_bp
+    from compliance.devices import bp as devices_bp
     from compliance.errors import register_error_handlers
     from compliance.evidence import bp as evidence_bp
     from compliance.extensions import csrf
@@ -203,7 +205,8 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (auth_bp, home_bp, manual_bp, members_bp, users_bp, campaigns_bp,
                       assessments_bp, evidence_bp, reviews_bp, requests_bp, actions_bp,
-                      dashboard_bp, reminders_bp, notifications_bp, reports_bp, tokens_bp):
+                      dashboard_bp, reminders_bp, notifications_bp, reports_bp, devices_bp,
+                      tokens_bp):
         app.register_blueprint(blueprint)
     for module in MODULES:  # the API's operations attach their routes
         importlib.import_module(module)
@@ -215,6 +218,7 @@ def _register_blueprints(app: Flask) -> None:
 def _connect_listeners() -> None:
     """Higher features react to lower ones through signals (compliance.signals)."""
     import compliance.assessments.listeners
+    import compliance.devices.listeners
     import compliance.history.listeners
     import compliance.notifications.listeners
     import compliance.requests_.listeners

@@ -6,6 +6,7 @@ from compliance.assessments.models import Answer, AnswerEvidence, Assessment
 from compliance.audit import AuditEvent, AuditHead
 from compliance.auth.models import LoginFailure, PasswordReset, ResetRequest, User
 from compliance.campaigns.models import Campaign
+from compliance.devices.models import DeviceStatement
 from compliance.evidence.models import Evidence
 from compliance.manual.models import Chapter, KeyMapping, ManualVersion, Requirement
 from compliance.members.models import ConsultantAssignment, Member
@@ -25,4 +26,5 @@ __all__ = [
     "Requirement", "User",
     "KeyMapping",
     "ApiToken", "IdempotentRequest",
+    "DeviceStatement",
 ]

@@ -36,3 +36,10 @@ def collect(signal: Signal, sender: Any, **kwargs: Any) -> dict[str, list[Panel]
     for panel in sorted(panels, key=lambda p: p.order):
         slots[panel.slot].append(panel)
     return slots
+
+
+def collect_facts(signal: Signal, sender: Any, **kwargs: Any) -> dict[int, list[Panel]]:
+    """What the receivers add beside each requirement (requirement id → panels)."""
+    facts: dict[int, list[Panel]] = defaultdict(list)
+    signal.send(sender, facts=facts, **kwargs)
+    return {key: sorted(panels, key=lambda p: p.order) for key, panels in facts.items()}

@@ -61,3 +61,8 @@ pre_audit_completing = _signals.signal("pre-audit-completing")
 #: sender: the user; kwargs: panels. The start page shows what the features add (a
 #: member's open requests).
 home_panels = _signals.signal("home-panels")
+#: sender: the Assessment; kwargs: user, requirement_ids (those on the page), review
+#: (bool: the pre-audit's page), facts (a dict requirement id → list of Panel objects to
+#: append to). Features above add what they know beside a
+#: requirement's answer: the device statements register's figures (compliance.devices).
+requirement_facts = _signals.signal("requirement-facts")

@@ -18,6 +18,7 @@ from compliance.api import MODULES as API_MODULES
 from compliance.api.core import OPERATIONS
 from compliance.assessments.models import Assessment
 from compliance.auth.models import User
+from compliance.devices.services import receive_statements
 from compliance.evidence.services import upload_evidence
 from compliance.extensions import db
 from compliance.members.models import Member
@@ -69,6 +70,8 @@ KINDS = {
     "users.remove_contributor": "team_write",
     "tokens.index": "token_page", "tokens.create": "manager_page", "tokens.revoke": "team_write",
     "api.openapi_json": "public", "api.reference": "public",
+    "devices.index": "login", "devices.register": "member_read", "devices.export": "member_read",
+    "devices.show": "member_read", "devices.pdf": "member_read",
 }
 # Every API operation answers a token only: a browser's session is not one (401).
 for _module in API_MODULES:
@@ -106,8 +109,11 @@ def world(app, db, people, assessments):
                                     requirement_key=answer.requirement_key, question="Why?")
             db.session.add(request)
             db.session.flush()
+            [received] = receive_statements(assessment.member, [{"external_id": key}],
+                                            actor_label="test")
             values[code] = {
                 "request_id": request.id,
+                "statement_id": received.statement.id,
                 "assessment_id": assessment.id, "answer_id": answer.id,
                 "evidence_id": evidence.id, "member_id": assessment.member_id,
                 "member": assessment.member_id, "action_id": action.id,

@@ -29,7 +29,9 @@ from compliance.clock import BRUSSELS
 from compliance.evidence.filetypes import MEDIA_TYPES
 from compliance.i18n import current_language
 from compliance.manual.queries import chapters_of
+from compliance.panels import collect_facts
 from compliance.permissions import works_for
+from compliance.signals import requirement_facts
 
 ACCEPT = ",".join(f".{extension}" for extension in MEDIA_TYPES)
 
@@ -163,6 +165,8 @@ def answers_page(assessment: Assessment, *, row: RowState | None = None,
         locked=None if editable or not works_for(current_user, assessment.member_id)
         else locked_text(assessment),
         confirmable=scope.to_confirm if editable else 0,
+        facts=collect_facts(requirement_facts, assessment, user=current_user, review=False,
+                            requirement_ids=[a.requirement_id for a in answers if a.included]),
         **page_context(assessment)), status
 
 

@@ -30,13 +30,13 @@ from compliance.extensions import db
 from compliance.i18n import current_language
 from compliance.manual.models import Chapter
 from compliance.manual.queries import chapters_of
-from compliance.panels import collect
+from compliance.panels import collect, collect_facts
 from compliance.reviews.forms import ReopenForm, SignOffForm
 from compliance.reviews.models import VERDICT_LABELS, RequirementVerdict, Verdict
 from compliance.reviews.queries import review_rows, without_verdict
 from compliance.reviews.scores import scorecard
 from compliance.reviews.services import sign_off_problems
-from compliance.signals import review_panels
+from compliance.signals import requirement_facts, review_panels
 
 # Unquoted attribute values, and no class on each choice (styled as ".verdicts label"):
 # these five choices are repeated on every row, and make a third of the page.
@@ -142,6 +142,8 @@ def review_page(assessment: Assessment, *, errors: dict[int, str] | None = None,
         badges={level: Markup('<span class="badge badge-{}">{}</span>').format(
             level, getattr(texts, level)) for level in ("major", "minor")},
         panels=panels, row_extras=row_extras, ticks=ticks,
+        facts=collect_facts(requirement_facts, assessment, user=current_user, review=True,
+                            requirement_ids=[row.requirement_id for row in rows]),
         problems=sign_off_problems(assessment) if editable else [],
         sign_off=sign_off or SignOffForm(formdata=None, signed_by_name=current_user.name,
                                          signed_on=clock.today()),

@@ -9,9 +9,12 @@ from flask import url_for
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from compliance import clock
 from compliance.assessments.models import Answer
 from compliance.campaigns.models import Campaign
+from compliance.devices.demo import add_demo_statements
 from compliance.manual.models import Chapter
+from compliance.members.models import Member
 from tests.e2e.demo_world import PASSWORD, demo_one_year_on
 
 PHONE = {"width": 390, "height": 844}
@@ -21,7 +24,8 @@ ROLES = {"member manager": "manager.a@demo.example",
          "admin": "admin@demo.example"}
 NOT_PAGES = {"static", "evidence.download", "reminders.calendar", "dashboard.sector_csv",
              "home.health", "reports.generate", "reports.self_assessment",
-             "reports.pre_audit", "reports.sector", "auth.login"}
+             "reports.pre_audit", "reports.sector", "auth.login", "devices.export",
+             "devices.pdf"}
 
 
 @pytest.fixture
@@ -30,6 +34,9 @@ def pages(app, db) -> list[str]:
     objects as arguments: both of DEMO-A's assessments (one in progress, one pre-audited)."""
     world = demo_one_year_on(app)
     with app.app_context():
+        member = db.session.get(Member, world["member"])
+        statement = add_demo_statements(member, clock.today())[-1].statement.id
+        db.session.commit()
         answer = db.session.scalar(select(Answer.id).where(
             Answer.assessment_id == world["second"], Answer.included.is_(True)))
         chapter = db.session.scalar(select(Chapter).order_by(Chapter.id.desc()))
@@ -38,7 +45,7 @@ def pages(app, db) -> list[str]:
                 "campaign_id": campaign, "version_id": chapter.manual_version_id,
                 "key": chapter.key, "evidence_id": 1, "request_id": 1,
                 "token": "a-link-that-is-not-valid",  # invitation and reset pages
-                "user_id": world.get("user", 1)}
+                "user_id": world.get("user", 1), "statement_id": statement}
         urls = []
         with app.test_request_context():
             for rule in app.url_map.iter_rules():

@@ -37,6 +37,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("notifications",),
     ("dashboard",),
     ("reports",),
+    ("devices",),  # statements from practice programs; adds facts to checklists
     ("home",),
     ("api",),
     ("audit_cli", "demo", "models", "cli", "commands", "wsgi", "backup", "__init__"),  # the app

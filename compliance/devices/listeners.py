@@ -1,0 +1,52 @@
+"""The register's figures beside the requirements about statements and traceability, on
+the member's checklist and the consultant's pre-audit (with a sample of incomplete
+statements there). Which requirements, in whatever manual version the assessment uses:
+those whose records are kept as long as the statement (retention row ``statement``),
+and those that cite Annex XIII §1 with the statement's guidance (MDCG 2021-3 Q9) or with
+identification and traceability (EN ISO 13485 §7.5.8)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import url_for
+from sqlalchemy import select
+
+from compliance import clock
+from compliance.devices import queries
+from compliance.devices.elements import label
+from compliance.extensions import db
+from compliance.manual.models import Requirement
+from compliance.panels import Panel
+from compliance.signals import requirement_facts
+
+STATEMENT = "MDR Annex XIII §1"
+WITH_STATEMENT = ("MDCG 2021-3 Q9", "EN ISO 13485:2016 §7.5.8")
+
+
+def about_statements(references: list[str] | None, retention: list[str] | None) -> bool:
+    references = list(references or ())
+    return "statement" in (retention or ()) or (
+        STATEMENT in references and any(ref in references for ref in WITH_STATEMENT))
+
+
+@requirement_facts.connect
+def _register_figures(assessment: Any, *, user: Any, requirement_ids: list[int], review: bool,
+                      facts: dict[int, list[Panel]]) -> None:
+    if not requirement_ids:
+        return
+    rows = db.session.execute(select(Requirement.id, Requirement.references,
+                                     Requirement.retention)
+                              .where(Requirement.id.in_(requirement_ids)))
+    matching = [rid for rid, references, retention in rows
+                if about_statements(references, retention)]
+    if not matching:
+        return
+    today = clock.today()
+    panel = Panel("devices/_facts.html", {
+        "figures": queries.last_months(assessment.member_id, today),
+        "sample": queries.incomplete_sample(assessment.member_id, today) if review else [],
+        "register_url": url_for("devices.register", member_id=assessment.member_id),
+        "element_label": label}, slot="facts")
+    for rid in matching:
+        facts[rid].append(panel)
