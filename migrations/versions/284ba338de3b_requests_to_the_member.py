@@ -2,7 +2,7 @@
 answered by the member with text and files (kept in the member's evidence library)
 
 Revision ID: 284ba338de3b
-Revises: b03b4a38e981
+Revises: 12989c467780
 Create Date: 2026-11-30 07:50:41.614481
 
 """
@@ -14,7 +14,7 @@ import compliance.db
 
 # revision identifiers, used by Alembic.
 revision = '284ba338de3b'
-down_revision = 'b03b4a38e981'
+down_revision = '12989c467780'
 branch_labels = None
 depends_on = None
 

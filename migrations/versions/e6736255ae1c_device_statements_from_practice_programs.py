@@ -1,7 +1,7 @@
 """device statements from practice programs
 
 Revision ID: e6736255ae1c
-Revises: b03b4a38e981
+Revises: f540b82d9927
 Create Date: 2026-11-30 07:41:50.146891
 
 """
@@ -13,7 +13,7 @@ import compliance.db
 
 # revision identifiers, used by Alembic.
 revision = 'e6736255ae1c'
-down_revision = 'b03b4a38e981'
+down_revision = 'f540b82d9927'
 branch_labels = None
 depends_on = None
 

@@ -4,7 +4,7 @@ A member's API tokens (only the hash of the secret; the current minute's request
 for the rate limit) and the answers of writes sent with an Idempotency-Key.
 
 Revision ID: f540b82d9927
-Revises: b03b4a38e981
+Revises: 284ba338de3b
 Create Date: 2026-11-30 07:43:01.419370
 
 """
@@ -16,7 +16,7 @@ import compliance.db
 
 # revision identifiers, used by Alembic.
 revision = 'f540b82d9927'
-down_revision = 'b03b4a38e981'
+down_revision = '284ba338de3b'
 branch_labels = None
 depends_on = None
 
