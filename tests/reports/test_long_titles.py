@@ -16,8 +16,8 @@ from compliance.campaigns.models import Campaign
 from compliance.extensions import db
 from compliance.reports.common import render_report
 from compliance.reports.pdf import BOLD, FONT
-from compliance.reports.self_assessment import build_self_assessment_report
 from compliance.reports.sector import build_sector_report
+from compliance.reports.self_assessment import build_self_assessment_report
 
 LONG = ("Auto-évaluation annuelle des ateliers orthopédiques membres de l'association "
         "professionnelle, conformément au règlement (UE) 2017/745 relatif aux dispositifs "
