@@ -15,11 +15,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 WIDTH = 600.0
-LABEL_WIDTH = 190.0
-ROW = 26.0
-BAR = 16.0
-CHAR = 6.6  # the mean width of a character at FONT_SIZE, to fit labels without a browser
-FONT_SIZE = 12.0
+BARS_WIDTH = 400.0  # a bar chart sits in half the page: a narrower box, larger text
+LABEL_WIDTH = 150.0
+ROW = 28.0
+BAR = 18.0
+CHAR = 8.6  # the widest mean width of a character at FONT_SIZE, to fit labels without a browser
+FONT_SIZE = 14.0
 HEAT_ROW = 20.0
 #: readiness in its order, worst last; each has its tone
 READINESS_TONES = ("ready", "nearly_ready", "not_ready")
@@ -62,18 +63,18 @@ def clip(text: str, room: float, size: float = FONT_SIZE) -> str:
 def bar_chart(key: str, bars: Sequence[tuple[str, int, str]], total: int) -> Chart:
     """One horizontal bar per (label, count, tone), on a scale of ``total``; the count
     and share written after each bar."""
-    chart = Chart(key, WIDTH, ROW * len(bars) + 8)
-    plot = WIDTH - LABEL_WIDTH - 70
+    chart = Chart(key, BARS_WIDTH, ROW * len(bars) + 8)
+    plot = BARS_WIDTH - LABEL_WIDTH - 80
     for row, (label, count, tone) in enumerate(bars):
         y = 4 + row * ROW
-        chart.texts.append(Text(LABEL_WIDTH - 8, y + BAR - 3, clip(label, LABEL_WIDTH - 10),
+        chart.texts.append(Text(LABEL_WIDTH - 8, y + BAR - 4, clip(label, LABEL_WIDTH - 10),
                                 "end"))
         chart.boxes.append(Box(LABEL_WIDTH, y, plot, BAR, "track"))
         length = plot * count / total if total else 0
         if count:
             chart.boxes.append(Box(LABEL_WIDTH, y, max(length, 2), BAR, tone))
         share = f" ({round(100 * count / total)} %)" if total else ""
-        chart.texts.append(Text(LABEL_WIDTH + length + 6, y + BAR - 3, f"{count}{share}",
+        chart.texts.append(Text(LABEL_WIDTH + length + 6, y + BAR - 4, f"{count}{share}",
                                 tone="muted"))
     return chart
 
@@ -110,14 +111,15 @@ def stacked_chart(key: str, rows: Sequence[tuple[str, Sequence[int]]],
                   legend: Sequence[tuple[str, str]]) -> Chart:
     """One bar per row (a campaign), split in parts whose tones and names ``legend``
     gives in order; each part carries its count; the legend under the bars."""
-    plot = WIDTH - LABEL_WIDTH - 10
+    label_width = 240.0  # campaign titles are long
+    plot = WIDTH - label_width - 10
     chart = Chart(key, WIDTH, ROW * len(rows) + 30)
     for row, (label, counts) in enumerate(rows):
         y = 4 + row * ROW
-        chart.texts.append(Text(LABEL_WIDTH - 8, y + BAR - 3, clip(label, LABEL_WIDTH - 10),
+        chart.texts.append(Text(label_width - 8, y + BAR - 4, clip(label, label_width - 10),
                                 "end"))
-        chart.boxes.append(Box(LABEL_WIDTH, y, plot, BAR, "track"))
-        total, x = sum(counts), LABEL_WIDTH
+        chart.boxes.append(Box(label_width, y, plot, BAR, "track"))
+        total, x = sum(counts), label_width
         for count, (tone, _name) in zip(counts, legend, strict=True):
             if not count:
                 continue

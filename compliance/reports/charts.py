@@ -26,9 +26,11 @@ ANCHORS = {"start": "start", "middle": "middle", "end": "end"}
 
 
 def drawing(chart: Chart, width: float = WIDTH) -> Drawing:
-    """The chart as a ReportLab drawing ``width`` points wide (y turned upwards)."""
-    scale = width / chart.width
-    result = Drawing(width, chart.height * scale, initialFontName=FONT)
+    """The chart as a ReportLab drawing at most ``width`` points wide and at most three
+    quarters of its size on screen (its text stays the body text's size); y turned
+    upwards."""
+    scale = min(width / chart.width, 0.75)
+    result = Drawing(chart.width * scale, chart.height * scale, initialFontName=FONT)
     top = chart.height
     for box in chart.boxes:
         result.add(Rect(box.x * scale, (top - box.y - box.height) * scale, box.width * scale,
