@@ -19,9 +19,9 @@ from compliance.reports.pdf import BOLD, FONT
 from compliance.reports.sector import build_sector_report
 from compliance.reports.self_assessment import build_self_assessment_report
 
-LONG = ("Auto-évaluation annuelle des ateliers orthopédiques membres de l'association "
-        "professionnelle, conformément au règlement (UE) 2017/745 relatif aux dispositifs "
-        "médicaux sur mesure — campagne de printemps")
+LONG = ("Auto-évaluation annuelle des ateliers orthopédiques membres de l'association, "
+        "conformément au règlement (UE) 2017/745 relatif aux dispositifs médicaux sur "
+        "mesure — campagne de printemps")
 
 
 def text_boxes(pdf: bytes) -> list[list[tuple[float, float, float, float, str]]]:
@@ -57,6 +57,7 @@ def overlaps(boxes) -> list[tuple[str, str]]:  # noqa: ANN001
 
 @pytest.fixture
 def long_title(app, audited):
+    assert len(LONG) <= 200  # as long as a title may be
     with app.app_context():
         campaign = db.session.get(Campaign, audited["campaign"])
         campaign.title_fr = LONG
