@@ -429,7 +429,7 @@ class SectorReport(WordsMixin, ReportRenderer):
             [(t.title, self.day(t.due_date), str(t.members), str(t.submitted),
               str(t.pre_audited), percent(t.mean_self), percent(t.mean_consultant),
               str(t.ready), str(t.nearly_ready), str(t.not_ready)) for t in trend],
-            [WIDTH - 438, 56, 44, 46, 46, 48, 48, 36, 40, 40], numeric=tuple(range(2, 10))))
+            [WIDTH - 378, 56, 40, 44, 44, 44, 44, 34, 40, 32], numeric=tuple(range(2, 10))))
         return story
 
     def trend_legend(self) -> list[tuple[str, str]]:
