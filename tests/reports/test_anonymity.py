@@ -74,14 +74,14 @@ def test_folding_never_leaves_a_small_other():
     assert folded(["a"] * 3 + ["b"] * 1 + ["c"] * 2) == {"a": "a", "b": OTHER, "c": OTHER}
 
 
-def test_pseudonyms_depend_on_the_secret_key_and_the_campaign(app):
+def test_pseudonyms_depend_on_the_secret_key_and_the_campaign(app, monkeypatch):
     members = list(range(1, 21))
     with app.app_context():
         first = pseudonym_order(members, "campaign:1")
         assert first == pseudonym_order(members, "campaign:1")  # stable
         assert first != pseudonym_order(members, "campaign:2")  # another report, other numbers
         assert first != members  # not the members' own order
-        app.config["SECRET_KEY"] = "another installation"
+        monkeypatch.setitem(app.config, "SECRET_KEY", "another installation")
         assert first != pseudonym_order(members, "campaign:1")
 
 
