@@ -136,7 +136,7 @@ def sector_data(members: int = 1000, seed: int = 2) -> SectorReportData:
         audited = state == "pre_audited"
         consultant = rng.uniform(30, 100) if audited else None
         rows.append(SectorMember(
-            code=f"SYN-{i:04d}", name=None, enterprise_number=None,
+            label=f"Member {i + 1:04d}", name=None, enterprise_number=None,
             region=rng.choice(("flanders", "wallonia", "brussels")), state=state,
             progress=rng.randint(0, 100), self_score=rng.uniform(40, 100) if state in
             states[2:] else None, consultant_score=consultant,
@@ -161,7 +161,10 @@ def sector_data(members: int = 1000, seed: int = 2) -> SectorReportData:
         trend=tuple(CampaignTrend(f"Self-assessment {year}", date(year, 6, 30), members,
                                   members // 2, members // 5, 70.0 + year % 5, 60.0 + year % 7,
                                   members // 10) for year in (2024, 2025, 2026)),
-        members=tuple(rows))
+        members=tuple(rows), chapter_keys=tuple(CHAPTERS),
+        member_heat=tuple((r.label, tuple(rng.choice((None, rng.uniform(20, 100)))
+                                          for _ in CHAPTERS))
+                          for r in rows if r.self_score is not None))
 
 
 def plain_table(data: PreAuditReportData) -> bytes:

@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 _frozen: ContextVar[date | None] = ContextVar("frozen_today", default=None)
+_moment: ContextVar[datetime | None] = ContextVar("frozen_moment", default=None)
 
 
 def today() -> date:
@@ -37,3 +38,23 @@ def frozen(day: date) -> Iterator[date]:
         yield day
     finally:
         _frozen.reset(token)
+
+
+def now() -> datetime:
+    """The current moment, aware, in UTC (every recorded timestamp: ``db.utcnow``),
+    unless set with :func:`at`."""
+    moment = _moment.get()
+    return moment if moment is not None else datetime.now(UTC)
+
+
+@contextmanager
+def at(moment: datetime) -> Iterator[datetime]:
+    """Run the block as if it were that moment (aware): the timestamps recorded and
+    ``today()`` both. The demo tells its history with it, one step after another."""
+    moment = moment.astimezone(UTC)
+    token = _moment.set(moment)
+    try:
+        with frozen(moment.astimezone(BRUSSELS).date()):
+            yield moment
+    finally:
+        _moment.reset(token)

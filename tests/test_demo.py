@@ -61,3 +61,48 @@ def test_demo_password_is_generated_once_when_not_given(app, runner, monkeypatch
     password = first.split("password for all: ")[1].split(")")[0]
     assert len(password) >= 10
     assert f"password for all: {password})" in again
+
+
+def test_demo_tells_a_believable_history(app, runner, monkeypatch):
+    """Dates in order (answered, submitted, reviewed, signed), findings as a consultant
+    writes them (each its own), overdue actions left from last year's campaign, and an
+    audit chain that still verifies after the history was told in the past."""
+    from collections import Counter
+
+    from compliance import clock
+    from compliance.actions.models import CorrectiveAction
+    from compliance.actions.workflow import UNFINISHED
+    from compliance.assessments.models import Assessment
+    from compliance.audit import AuditEvent, verify_chain
+    from compliance.demo import EARLIER_TITLE
+    from compliance.extensions import db
+    from compliance.reviews.models import RequirementVerdict
+
+    monkeypatch.setenv("DEMO_PASSWORD", "demo password 123")
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    with app.app_context():
+        audited = [a for a in db.session.scalars(select(Assessment))
+                   if a.state == "pre_audited"]
+        assert {(a.member.code, a.campaign.title[-4:]) for a in audited} == {
+            ("DEMO-A", "2025"), ("DEMO-B", "2025"), ("DEMO-B", "2026")}
+        findings = []
+        for a in audited:
+            verdicts = [x.verdict for x in a.answers if x.verdict]
+            reviewed = [v.updated_at for v in verdicts]
+            assert a.submitted_at < min(reviewed) <= max(reviewed) < a.pre_audit.completed_at
+            assert a.submitted_at.date() < a.pre_audit.signed_on <= clock.today()
+            findings += [v.comment for v in verdicts if v.verdict not in ("conform",
+                                                                           "not_applicable")]
+            assert all(v.comment for v in verdicts if v.verdict.endswith("_nc"))
+        repeated = [text for text, n in Counter(findings).items() if n > 1]
+        assert len(findings) >= 30 and not repeated, repeated
+        overdue = db.session.scalars(select(CorrectiveAction).where(
+            CorrectiveAction.status.in_(UNFINISHED),
+            CorrectiveAction.due_date < clock.today())).all()
+        earlier = [x for x in overdue if x.assessment.campaign.title == EARLIER_TITLE]
+        assert {x.member.code for x in earlier} == {"DEMO-A", "DEMO-B"}
+        assert all((clock.today() - x.due_date).days > 200 for x in earlier)
+        times = db.session.scalars(select(AuditEvent.at).order_by(AuditEvent.id)).all()
+        assert times == sorted(times) and times[0].date() < clock.today()
+        assert verify_chain().ok
+        assert db.session.scalar(select(func.count()).select_from(RequirementVerdict)) > 300

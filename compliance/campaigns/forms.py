@@ -16,7 +16,11 @@ MODE_LABELS = {
 
 
 class CampaignForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)],
+                        description=_l("Shown to readers whose language has no title below."))
+    title_fr = StringField(_l("Title in French"), validators=[Length(max=200)])
+    title_nl = StringField(_l("Title in Dutch"), validators=[Length(max=200)])
+    title_en = StringField(_l("Title in English"), validators=[Length(max=200)])
     manual_version = SelectField(_l("Manual version"), coerce=int)
     due_date = DateField(_l("Due date"), validators=[DataRequired()])
     mode = RadioField(_l("Members asked"), default="all",

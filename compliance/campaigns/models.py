@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from compliance.db import CreatedAtMixin
 from compliance.extensions import db
+from compliance.i18n import current_language
 from compliance.manual.models import ManualVersion
 
 if TYPE_CHECKING:
@@ -21,7 +22,11 @@ class Campaign(CreatedAtMixin, db.Model):
     __tablename__ = "campaign"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    #: the title as first given: shown when the reader's language has none
     title: Mapped[str] = mapped_column(String(200))
+    title_fr: Mapped[str | None] = mapped_column(String(200))
+    title_nl: Mapped[str | None] = mapped_column(String(200))
+    title_en: Mapped[str | None] = mapped_column(String(200))
     manual_version_id: Mapped[int] = mapped_column(ForeignKey("manual_version.id"))
     due_date: Mapped[date]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
@@ -34,3 +39,17 @@ class Campaign(CreatedAtMixin, db.Model):
     created_by: Mapped[User | None] = relationship()
     assessments: Mapped[list[Assessment]] = relationship(
         back_populates="campaign", order_by="Assessment.id")
+
+    def title_in(self, language: str | None = None) -> str:
+        """The title in ``language`` (the reader's by default), else the first given."""
+        language = language or current_language()
+        return getattr(self, f"title_{language}", None) or self.title
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the reader's language (templates: ``campaign.shown_title``)."""
+        return self.title_in()
+
+    @property
+    def titles(self) -> dict[str, str | None]:
+        return {"fr": self.title_fr, "nl": self.title_nl, "en": self.title_en}

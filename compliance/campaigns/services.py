@@ -14,6 +14,7 @@ from compliance.audit import log_event
 from compliance.campaigns.models import Campaign
 from compliance.errors import DomainError
 from compliance.extensions import db
+from compliance.i18n import LANGUAGES
 from compliance.manual.models import ManualVersion
 from compliance.members.models import Member, Region
 from compliance.profile import ACTIVITY_FLAGS
@@ -49,8 +50,13 @@ def select_members(mode: str, values: list[str]) -> list[Member]:
 
 def create_campaign(*, title: str, manual_version: ManualVersion, due_date: date, mode: str,
                     values: list[str], carry_over: bool, actor: User | None,
-                    today: date | None = None) -> Campaign:
+                    today: date | None = None,
+                    titles: dict[str, str | None] | None = None) -> Campaign:
+    """``titles``: the title in each language ({"fr": ..., "nl": ..., "en": ...}), each
+    optional; ``title`` is shown where the reader's language has none."""
     title = title.strip()
+    titles = {language: (text or "").strip() or None
+              for language, text in (titles or {}).items() if language in LANGUAGES}
     if not title:
         raise DomainError(_l("The campaign needs a title."))
     if due_date < (today or clock.today()):
@@ -60,11 +66,13 @@ def create_campaign(*, title: str, manual_version: ManualVersion, due_date: date
         raise DomainError(_l("No member matches this choice."))
     campaign = Campaign(title=title, manual_version=manual_version, due_date=due_date,
                         created_by=actor, selection={"mode": mode, "values": list(values)},
-                        carry_over=carry_over)
+                        carry_over=carry_over,
+                        **{f"title_{language}": text for language, text in titles.items()})
     db.session.add(campaign)
     db.session.flush()
     log_event("campaign.created", campaign, actor=actor,
-              after={"title": title, "manual_version": manual_version.version,
+              after={"title": title, "titles": titles,
+                     "manual_version": manual_version.version,
                      "due_date": due_date, "selection": campaign.selection,
                      "members": [m.code for m in members], "carry_over": carry_over})
     campaign_created.send(campaign, members=members, carry_over=carry_over, actor=actor)

@@ -55,7 +55,8 @@ def create():
         return services.create_campaign(
             title=form.title.data, manual_version=version, due_date=form.due_date.data,
             mode=form.mode.data, values=values, carry_over=form.carry_over.data,
-            actor=current_user)
+            actor=current_user, titles={"fr": form.title_fr.data, "nl": form.title_nl.data,
+                                        "en": form.title_en.data})
 
     return finish_post(change, done=lambda campaign: redirect_with(
         _("Campaign created: %(count)d members asked.", count=len(campaign.assessments)),

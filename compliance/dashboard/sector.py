@@ -74,6 +74,9 @@ class SectorPicture:
     gaps: list[GapRow] = field(default_factory=list)
     overdue: list[CorrectiveAction] = field(default_factory=list)
     overdue_total: int = 0
+    #: per reviewed assessment, its score per chapter id: the consultant's once
+    #: pre-audited, else the member's own (the heat map's cells)
+    member_chapters: dict[int, dict[int, float | None]] = field(default_factory=dict)
 
 
 def sector_picture(campaign: Campaign | None, *, member_ids: list[int] | None,
@@ -97,6 +100,7 @@ def sector_picture(campaign: Campaign | None, *, member_ids: list[int] | None,
     picture.states = {s.value: 0 for s in State} | Counter(str(r.state) for r in rows)
     picture.readiness = Counter(r.readiness for r in rows if r.readiness)
     picture.heat = _heat(campaign, chapter_scores, by_assessment)
+    picture.member_chapters = _member_chapters(chapter_scores, by_assessment)
     picture.gaps = _gaps(campaign, scope)
     picture.overdue, picture.overdue_total = _overdue(campaign, scope, today)
     return picture
@@ -184,6 +188,17 @@ def _heat(campaign, chapter_scores, by_assessment) -> list[HeatRow]:  # noqa: AN
     return [HeatRow(c, mean(selfs[c.id]) if selfs[c.id] else None,
                     mean(consultants[c.id]) if consultants[c.id] else None,
                     len(members[c.id])) for c in chapters]
+
+
+def _member_chapters(chapter_scores, by_assessment) -> dict[int, dict[int, float | None]]:  # noqa: ANN001
+    cells: dict[int, dict[int, float | None]] = defaultdict(dict)
+    for assessment_id, chapter_id, self_score, consultant_score in chapter_scores:
+        state = by_assessment[assessment_id].state
+        if state == State.PRE_AUDITED:
+            cells[assessment_id][chapter_id] = consultant_score
+        elif state in REVIEWED:
+            cells[assessment_id][chapter_id] = self_score
+    return dict(cells)
 
 
 def _gaps(campaign, scope) -> list[GapRow]:  # noqa: ANN001

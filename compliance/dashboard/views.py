@@ -11,7 +11,9 @@ from compliance.assessments.models import STATE_LABELS
 from compliance.campaigns.queries import campaigns_query
 from compliance.csv_export import csv_format, csv_response
 from compliance.dashboard import bp
+from compliance.dashboard.figures import sector_charts
 from compliance.dashboard.sector import sector_picture
+from compliance.dashboard.trend import readiness_trend
 from compliance.extensions import db
 from compliance.i18n import current_language
 from compliance.members.models import REGION_LABELS, Region
@@ -50,8 +52,16 @@ def _picture(rows_only: bool = False):
 @login_required
 def sector():
     picture, campaigns, region, activity = _picture()
+    show_names = request.args.get("names") == "1"
+    figures = None
+    if picture.rows:
+        filtered = region or activity or not is_staff(current_user)
+        trend = readiness_trend(picture.campaign, [r.member_id for r in picture.rows]
+                                if filtered else None)
+        figures = sector_charts(picture, trend, show_names)
     return render_template("dashboard/sector.html", picture=picture, campaigns=campaigns,
-                           region=region, activity=activity, names=_label_names())
+                           region=region, activity=activity, names=_label_names(),
+                           figures=figures, show_names=show_names)
 
 
 def _label_names() -> dict[str, dict[str, str]]:

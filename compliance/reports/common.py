@@ -167,7 +167,7 @@ def assessment_cover(assessment: Assessment, language: str) -> AssessmentCover:
     return AssessmentCover(
         member_code=member.code, member_name=member.name,
         enterprise_number=member.enterprise_number, region=member.region,
-        activities=tuple(member.activities), campaign_title=campaign.title,
+        activities=tuple(member.activities), campaign_title=campaign.title_in(language),
         campaign_due=campaign.due_date, manual_title=translated(version.title, language),
         manual_version=version.version, state=assessment.state,
         started_on=assessment.created_at, state_changed_at=assessment.state_changed_at,

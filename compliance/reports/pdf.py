@@ -239,6 +239,17 @@ def _cut(word: str, metrics: _Metrics, room: float) -> list[str]:
     return pieces
 
 
+def fitted(text: object, room: float, font: str, size: float) -> str:
+    """One line of text cut with an ellipsis to fit ``room`` points (a running header
+    beside the generation time: a long campaign title never runs into it)."""
+    text, metrics = printable(text), METRICS[font]
+    if metrics.width(text) * size <= room:
+        return text
+    while text and metrics.width(text + "…") * size > room:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
 def band(rate: float | None) -> str:
     """The colour band of a score or rate, as on the sector dashboard."""
     if rate is None:
@@ -354,14 +365,16 @@ class ReportRenderer:
         canvas.setStrokeColor(LINE)
         canvas.setLineWidth(0.5)
         top = PAGE_HEIGHT - 14 * mm
+        generated = printable(self.generated_line())
+        room = WIDTH - METRICS[FONT].width(generated) * 7.5 - 6 * mm  # left of the time
         if page > 1:
             canvas.setFont(BOLD, 8)
-            canvas.drawString(MARGIN, top, printable(self.running_title())[:110])
+            canvas.drawString(MARGIN, top, fitted(self.running_title(), room, BOLD, 8))
             canvas.setFont(FONT, 7.5)
         else:
             canvas.setFont(FONT, 7.5)
-            canvas.drawString(MARGIN, top, printable(_("MDR compliance")))
-        canvas.drawRightString(PAGE_WIDTH - MARGIN, top, printable(self.generated_line()))
+            canvas.drawString(MARGIN, top, fitted(_("MDR compliance"), room, FONT, 7.5))
+        canvas.drawRightString(PAGE_WIDTH - MARGIN, top, generated)
         canvas.line(MARGIN, top - 2.5 * mm, PAGE_WIDTH - MARGIN, top - 2.5 * mm)
         bottom = 11 * mm
         canvas.line(MARGIN, bottom + 4 * mm, PAGE_WIDTH - MARGIN, bottom + 4 * mm)

@@ -7,22 +7,26 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
-from statistics import mean
 from typing import ClassVar
 
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from reportlab.platypus import Flowable, PageBreak
-from sqlalchemy import and_, select
+from sqlalchemy import select
 
 from compliance.actions.models import CorrectiveAction
-from compliance.assessments.models import Assessment, State
+from compliance.assessments.models import State
 from compliance.assessments.workflow import ASSESSMENT_FLOW
 from compliance.campaigns.models import Campaign
+from compliance.dashboard import charts
+from compliance.dashboard.anonymity import OTHER, OTHER_LABEL, folded, pseudonyms
 from compliance.dashboard.sector import sector_picture
+from compliance.dashboard.trend import readiness_trend
 from compliance.extensions import db
 from compliance.i18n import translated
 from compliance.manual.models import Requirement
 from compliance.members.models import Member
+from compliance.reports.charts import drawing
 from compliance.reports.common import (
     CONSULTANT_COLOUR,
     SELF_COLOUR,
@@ -49,19 +53,19 @@ from compliance.reports.pdf import (
     heading,
     para,
 )
-from compliance.reviews.models import AssessmentScore
 from compliance.scoring import Readiness
 
+HEAT_SLICE = 40  # members per drawing of the member × chapter heat map (one fits a page)
 SCORE_BANDS = ((0, 20), (20, 40), (40, 60), (60, 80), (80, 101))
 REVIEWED = ASSESSMENT_FLOW.group("reviewed")
 
 
 @dataclass(frozen=True)
 class SectorMember:
-    code: str
+    label: str  # the member's code; anonymised, its pseudonym in this report
     name: str | None  # None when anonymised
     enterprise_number: str | None  # None when anonymised
-    region: str
+    region: str  # anonymised: "other" for a region of fewer than three members
     state: str
     progress: int  # percent of applicable requirements answered
     self_score: float | None
@@ -91,7 +95,7 @@ class FrequentGap:
 
 @dataclass(frozen=True)
 class OverdueAction:
-    member_code: str
+    member_label: str  # as in SectorMember
     member_name: str | None  # None when anonymised
     key: str
     title: str
@@ -110,6 +114,12 @@ class CampaignTrend:
     mean_self: float | None
     mean_consultant: float | None
     ready: int
+    nearly_ready: int = 0
+    not_ready: int = 0
+
+    @property
+    def not_audited(self) -> int:
+        return self.members - self.pre_audited
 
 
 @dataclass(frozen=True)
@@ -134,6 +144,9 @@ class SectorReportData(Fingerprinted):
     overdue_total: int
     trend: tuple[CampaignTrend, ...]
     members: tuple[SectorMember, ...]
+    chapter_keys: tuple[str, ...] = ()
+    #: each submitted member (label) and its score per chapter, in chapter_keys' order
+    member_heat: tuple[tuple[str, tuple[float | None, ...]], ...] = ()
 
     @property
     def pre_audited(self) -> int:
@@ -165,9 +178,11 @@ def build_sector_report(campaign: Campaign, language: str, anonymised: bool = Tr
                              today=today)
     audited = [r for r in picture.rows if r.state == State.PRE_AUDITED]
     version = campaign.manual_version
+    labels = _labels(picture.rows, campaign, anonymised, language)
     return SectorReportData(
-        language=language, generated_at=now, as_of=today, campaign_title=campaign.title,
-        campaign_due=campaign.due_date, manual_title=translated(version.title, language),
+        language=language, generated_at=now, as_of=today,
+        campaign_title=campaign.title_in(language), campaign_due=campaign.due_date,
+        manual_title=translated(version.title, language),
         manual_version=version.version, anonymised=anonymised,
         scope="all" if member_ids is None else "assigned",
         states=tuple((s.value, picture.states.get(s.value, 0)) for s in State),
@@ -181,67 +196,70 @@ def build_sector_report(campaign: Campaign, language: str, anonymised: bool = Tr
         gaps=tuple(FrequentGap(g.requirement.key, translated(g.requirement.title, language),
                                tuple(g.requirement.references), g.nonconformities, g.self_gaps)
                    for g in picture.gaps),
-        overdue=_overdue(picture.overdue, version.id, language, anonymised),
+        overdue=_overdue(picture.overdue, version.id, language, labels, anonymised),
         overdue_total=picture.overdue_total,
-        trend=_trend(campaign, member_ids),
-        members=_sector_members(picture.rows, anonymised))
+        trend=_trend(campaign, member_ids, language),
+        members=_sector_members(picture.rows, labels, anonymised),
+        chapter_keys=tuple(h.chapter.key for h in picture.heat),
+        member_heat=_member_heat(picture, labels))
 
 
-def _sector_members(rows, anonymised: bool) -> tuple[SectorMember, ...]:  # noqa: ANN001
+def _labels(rows, campaign: Campaign, anonymised: bool, language: str) -> dict[int, str]:  # noqa: ANN001
+    """Each member's label: its code, or anonymised its pseudonym in this report."""
+    if not anonymised:
+        return {row.member_id: row.code for row in rows}
+    with force_locale(language):
+        return pseudonyms([row.member_id for row in rows], f"campaign:{campaign.id}")
+
+
+def _in_label_order(rows, labels: dict[int, str]) -> list:  # noqa: ANN001
+    """Rows by label: by pseudonym when anonymised (the codes' order would give them away)."""
+    return sorted(rows, key=lambda row: labels[row.member_id])
+
+
+def _sector_members(rows, labels: dict[int, str], anonymised: bool) \
+        -> tuple[SectorMember, ...]:  # noqa: ANN001
     numbers = {} if anonymised else dict(db.session.execute(
         select(Member.id, Member.enterprise_number)).all())
+    regions = folded(row.region for row in rows) if anonymised else {}
     return tuple(SectorMember(
-        code=row.code, name=None if anonymised else row.name,
+        label=labels[row.member_id], name=None if anonymised else row.name,
         enterprise_number=numbers.get(row.member_id),
-        region=row.region, state=row.state, progress=row.percent,
+        region=regions.get(row.region, row.region), state=row.state, progress=row.percent,
         self_score=rounded(row.self_score), consultant_score=rounded(row.consultant_score),
         readiness=row.readiness if row.state == State.PRE_AUDITED else None,
         open_actions=row.open_actions, overdue_actions=row.overdue_actions)
-        for row in rows)
+        for row in _in_label_order(rows, labels))
+
+
+def _member_heat(picture, labels: dict[int, str]) -> tuple:  # noqa: ANN001
+    cells = picture.member_chapters
+    return tuple(
+        (labels[row.member_id], tuple(rounded(cells[row.assessment_id].get(h.chapter.id))
+                                      for h in picture.heat))
+        for row in _in_label_order(picture.rows, labels) if row.assessment_id in cells)
 
 
 def _overdue(actions: list[CorrectiveAction], version_id: int, language: str,
-             anonymised: bool) -> tuple[OverdueAction, ...]:
+             labels: dict[int, str], anonymised: bool) -> tuple[OverdueAction, ...]:
     titles = dict(db.session.execute(select(Requirement.key, Requirement.title).where(
         Requirement.manual_version_id == version_id,
         Requirement.key.in_({a.requirement_key for a in actions}))).all())
     return tuple(OverdueAction(
-        member_code=a.member.code, member_name=None if anonymised else a.member.name,
+        member_label=labels[a.member_id], member_name=None if anonymised else a.member.name,
         key=a.requirement_key, title=translated(titles.get(a.requirement_key), language),
         severity=a.severity, due_date=a.due_date, status=a.status) for a in actions)
 
 
-def _trend(campaign: Campaign, member_ids: list[int] | None) -> tuple[CampaignTrend, ...]:
-    """This campaign and the earlier ones (by due date), for the same members: what
-    was submitted, pre-audited, the mean scores and how many were ready."""
-    query = (select(Campaign.id, Campaign.title, Campaign.due_date, Assessment.state,
-                    AssessmentScore.self_score, AssessmentScore.consultant_score,
-                    AssessmentScore.readiness)
-             .join(Assessment, Assessment.campaign_id == Campaign.id)
-             .outerjoin(AssessmentScore, and_(AssessmentScore.assessment_id == Assessment.id,
-                                              AssessmentScore.chapter_id.is_(None)))
-             .where(Campaign.due_date <= campaign.due_date)
-             .order_by(Campaign.due_date, Campaign.id))
-    if member_ids is not None:
-        query = query.where(Assessment.member_id.in_(member_ids))
-    rows: dict[int, list] = defaultdict(list)
-    heads: dict[int, tuple[str, date]] = {}
-    for cid, title, due, state, own, theirs, ready in db.session.execute(query):
-        heads[cid] = (title, due)
-        rows[cid].append((state, own, theirs, ready))
-    return tuple(_trend_point(*heads[cid], rows[cid]) for cid in heads)
-
-
-def _trend_point(title: str, due: date, rows: list) -> CampaignTrend:  # noqa: ANN001
-    reviewed = [r for r in rows if r[0] in REVIEWED]
-    audited = [r for r in rows if r[0] == State.PRE_AUDITED]
-    selfs = [r[1] for r in reviewed if r[1] is not None]
-    theirs = [r[2] for r in audited if r[2] is not None]
-    return CampaignTrend(
-        title=title, due_date=due, members=len(rows), submitted=len(reviewed),
-        pre_audited=len(audited), mean_self=rounded(mean(selfs)) if selfs else None,
-        mean_consultant=rounded(mean(theirs)) if theirs else None,
-        ready=sum(r[3] == Readiness.READY for r in audited))
+def _trend(campaign: Campaign, member_ids: list[int] | None,
+           language: str) -> tuple[CampaignTrend, ...]:
+    """This campaign and the earlier ones (by due date), for the same members."""
+    return tuple(CampaignTrend(
+        title=p.campaign.title_in(language), due_date=p.due_date, members=p.members,
+        submitted=p.submitted, pre_audited=p.pre_audited, mean_self=rounded(p.mean_self),
+        mean_consultant=rounded(p.mean_consultant), ready=p.ready,
+        nearly_ready=p.nearly_ready, not_ready=p.not_ready)
+        for p in readiness_trend(campaign, member_ids))
 
 
 # the renderer: from the dataclasses to PDF ---------------------------------------------
@@ -266,6 +284,7 @@ class SectorReport(WordsMixin, ReportRenderer):
 
     def story(self) -> list[Flowable]:
         self.words = Words()
+        self.words.region = self.words.region | {OTHER: str(OTHER_LABEL)}
         return [*self.cover(), *self.states(), *self.readiness(), *self.heat(), *self.gaps(),
                 *self.overdue(), *self.trend(), *self.members()]
 
@@ -274,8 +293,10 @@ class SectorReport(WordsMixin, ReportRenderer):
         story = [para(self.title(), "cover_title"),
                  para(f"{data.campaign_title} · {data.manual_title}", "cover_subtitle")]
         if data.anonymised:
-            story.append(para(_("Anonymised: members are shown by their code only. The report "
-                                "holds no member names and no enterprise numbers."), "body"))
+            story.append(para(_("Anonymised: each member is shown by a pseudonym that holds "
+                                "for this report only, and a region of fewer than three "
+                                "members is shown as “Other”. The report holds no member "
+                                "codes, no names and no enterprise numbers."), "body"))
         else:
             story.append(para(_("Not anonymised: this report shows member names and "
                                 "enterprise numbers. Share it only with those who may see "
@@ -306,9 +327,9 @@ class SectorReport(WordsMixin, ReportRenderer):
     def states(self) -> list[Flowable]:
         counts = [(word(self.words.state, state), count) for state, count in self.data.states]
         story = heading(_("Members by state"), 0, "states")
-        story.append(bar_chart([name for name, _count in counts],
-                               [(_("Members"), [count for _name, count in counts], BRAND)],
-                               maximum=None))
+        story.append(drawing(charts.bar_chart(
+            "states", [(name, count, "state") for name, count in counts],
+            len(self.data.members))))
         return [*story, gap(4), self.count_table(_("State"), counts, len(self.data.members))]
 
     def readiness(self) -> list[Flowable]:
@@ -317,7 +338,10 @@ class SectorReport(WordsMixin, ReportRenderer):
         story.append(para(_("%(audited)d of %(total)d members pre-audited.",
                             audited=data.pre_audited, total=len(data.members))))
         counts = [(word(self.words.readiness, r), count) for r, count in data.readiness]
-        story.append(self.count_table(_("Readiness"), counts, data.pre_audited))
+        story.append(drawing(charts.bar_chart(
+            "readiness", [(name, count, tone) for (name, count), (tone, _n) in
+                          zip(counts, data.readiness, strict=True)], data.pre_audited)))
+        story += [gap(4), self.count_table(_("Readiness"), counts, data.pre_audited)]
         story += heading(_("Consultant scores of the pre-audited members"), 1, "score-bands")
         story.append(bar_chart([name for name, _count in data.score_bands],
                                [(_("Members"), [count for _name, count in data.score_bands],
@@ -340,6 +364,20 @@ class SectorReport(WordsMixin, ReportRenderer):
         story.append(data_table(
             [_("Chapter"), _("Title"), _("Self-assessed"), _("After pre-audit"), _("Members")],
             rows, [48, WIDTH - 268, 80, 80, 60], numeric=(2, 3, 4), backgrounds=backgrounds))
+        return [*story, *self.member_heat()]
+
+    def member_heat(self) -> list[Flowable]:
+        """Member × chapter, in slices that each fit on a page; the figures are the cells."""
+        data = self.data
+        story = heading(_("Members by chapter"), 1, "member-heat")
+        if not data.member_heat:
+            return [*story, para(_("No assessment submitted yet."))]
+        story.append(para(_("Each submitted member's chapter scores: after pre-audit once "
+                            "pre-audited, else self-assessed. Green from 80, amber from 60, "
+                            "red below."), "small"))
+        for start in range(0, len(data.member_heat), HEAT_SLICE):
+            story += [drawing(charts.heat_map(
+                data.chapter_keys, data.member_heat[start:start + HEAT_SLICE])), gap(4)]
         return story
 
     def gaps(self) -> list[Flowable]:
@@ -362,7 +400,7 @@ class SectorReport(WordsMixin, ReportRenderer):
         if data.overdue_total > len(data.overdue):
             story.append(para(_("The %(shown)d longest overdue of %(total)d.",
                                 shown=len(data.overdue), total=data.overdue_total), "small"))
-        rows = [(a.member_code if data.anonymised else f"{a.member_code}\n{a.member_name}",
+        rows = [(a.member_label if data.anonymised else f"{a.member_label}\n{a.member_name}",
                  f"{a.key}\n{a.title}", word(self.words.verdict, a.severity),
                  self.day(a.due_date), word(self.words.action_status, a.status))
                 for a in data.overdue]
@@ -375,6 +413,10 @@ class SectorReport(WordsMixin, ReportRenderer):
     def trend(self) -> list[Flowable]:
         trend = self.data.trend
         story = heading(_("Trend across campaigns"), 0, "trend")
+        story.append(drawing(charts.stacked_chart(
+            "trend", [(t.title, (t.ready, t.nearly_ready, t.not_ready, t.not_audited))
+                      for t in trend], self.trend_legend())))
+        story.append(gap(4))
         if len(trend) > 1:
             story.append(bar_chart([t.title for t in trend], [
                 (_("Self-assessed"), [t.mean_self for t in trend], SELF_COLOUR),
@@ -382,12 +424,17 @@ class SectorReport(WordsMixin, ReportRenderer):
             story.append(gap(4))
         story.append(data_table(
             [_("Campaign"), _("Due date"), _("Members"), _("Submitted"), _("Pre-audited"),
-             _("Self-assessed"), _("After pre-audit"), _("Ready")],
+             _("Self-assessed"), _("After pre-audit"), _("Ready"), _("Nearly ready"),
+             _("Not ready")],
             [(t.title, self.day(t.due_date), str(t.members), str(t.submitted),
               str(t.pre_audited), percent(t.mean_self), percent(t.mean_consultant),
-              str(t.ready)) for t in trend],
-            [WIDTH - 410, 62, 48, 50, 58, 70, 70, 52], numeric=(2, 3, 4, 5, 6, 7)))
+              str(t.ready), str(t.nearly_ready), str(t.not_ready)) for t in trend],
+            [WIDTH - 378, 56, 40, 44, 44, 44, 44, 34, 40, 32], numeric=tuple(range(2, 10))))
         return story
+
+    def trend_legend(self) -> list[tuple[str, str]]:
+        return [(value, word(self.words.readiness, value)) for value in charts.READINESS_TONES] \
+            + [("pending", _("Not pre-audited"))]
 
     def members(self) -> list[Flowable]:
         """Every member, by code; with names, each name and enterprise number on a line
@@ -396,7 +443,7 @@ class SectorReport(WordsMixin, ReportRenderer):
         story = heading(_("Members"), 0, "members")
         rows: list = []
         for m in data.members:
-            rows.append((m.code, word(self.words.region, m.region),
+            rows.append((m.label, word(self.words.region, m.region),
                          word(self.words.state, m.state), percent(m.progress),
                          self.score(m.self_score), self.score(m.consultant_score),
                          word(self.words.readiness, m.readiness), str(m.open_actions),

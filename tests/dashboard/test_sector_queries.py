@@ -39,6 +39,7 @@ STATE_COUNT = re.compile(r'<th scope="row">[^<]*</th><td class="num">(\d+)</td>'
 HEAT_TABLE = re.compile(r'<table class="table heat">.*?<tbody>(.*?)</tbody>', re.S)
 MEMBER_LINK = re.compile(r'<a href="/assessments/\d+">(SYN-\d{4})</a>')
 OVERDUE = re.compile(r"Overdue corrective actions \((\d+)\)</h2>")
+SVG = re.compile(r'<svg class="chart"')
 GAP_ROW = re.compile(r'<tr><td><span class="key">[A-Z]+-\d+</span>')
 
 
@@ -91,7 +92,7 @@ def look(app, size: int) -> dict[str, int]:
     for email in (STAFF, CONSULTANT):
         clients[email] = app.test_client()
         assert login(clients[email], email).status_code == 302
-    counts = {}
+    counts, sizes = {}, {}
     for view, (who, query) in VIEWS.items():
         client = clients[who]
         codes, states = expected(app, who, query)
@@ -105,6 +106,8 @@ def look(app, size: int) -> dict[str, int]:
             counts[f"{view} {kind}"] = len(statements)
             body = response.get_data(as_text=True)
             if kind == "page":
+                sizes[view] = len(response.data) / 1024
+                assert len(SVG.findall(body)) == 4, view  # the four charts
                 assert f'<option value="{campaign_id}" selected>' in body
                 shown = [int(n) for n in STATE_COUNT.findall(STATE_TABLE.search(body)[1])]
                 assert shown == states and sum(shown) == len(codes), view
@@ -118,6 +121,9 @@ def look(app, size: int) -> dict[str, int]:
                 lines = list(csv.reader(io.StringIO(body.removeprefix("\ufeff"))))
                 assert len(lines) == len(codes) + 1 and lines[0][0] == "Code", view
                 assert [line[0] for line in lines[1:]] == codes, view
+    print(f"\npage KiB at {size} members: "
+          + ", ".join(f"{view} {kib:.0f}" for view, kib in sizes.items()))
+    assert sizes["staff"] < 100  # 34 KiB at 40 members before the charts, 82 with them
     return counts
 
 
@@ -128,3 +134,5 @@ def test_sector_dashboard_queries_do_not_grow_with_members(app, db):
     print(f"\nqueries per request at {SIZES[0]} / {SIZES[1]} members: "
           + ", ".join(f"{view} {small[view]}/{large[view]}" for view in small))
     assert large == small
+    # the charts add one query (readiness across campaigns) to the 13 before them
+    assert small["staff page"] <= 14 and small["consultant page"] <= 15

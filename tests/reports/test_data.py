@@ -134,7 +134,12 @@ def test_sector_data_anonymised(app, audited):
     for member in members.values():
         assert member.name not in text and member.enterprise_number not in text
         assert member.enterprise_number.replace(".", "") not in text
-    assert [m.code for m in data.members] == ["MEM-A", "MEM-B"]
+    # pseudonyms, numbered in the order of a keyed hash (not the codes'), in the report's
+    # language; no member code anywhere in the data
+    assert sorted(m.label for m in data.members) == ["Membre 01", "Membre 02"]
+    assert "MEM-A" not in text and "MEM-B" not in text
+    assert {m.region for m in data.members} == {"other"}  # two members: too few to show
+    audited_label = next(m.label for m in data.members if m.state == "pre_audited")
     assert all(m.name is None and m.enterprise_number is None for m in data.members)
     assert data.anonymised and data.scope == "all"
     assert dict(data.states) == {"not_started": 1, "in_progress": 0, "submitted": 0,
@@ -144,8 +149,9 @@ def test_sector_data_anonymised(app, audited):
     assert {(h.key, h.self_rate, h.consultant_rate) for h in data.heat} == {
         ("ORG", 87.5, 87.5), ("MGT", 100.0, 0.0)}
     assert {g.key: g.nonconformities for g in data.gaps} == {"MGT-01": 1, "ORG-02": 1}
-    assert [(o.member_code, o.key, o.member_name) for o in data.overdue] == [
-        ("MEM-A", "MGT-01", None)]
+    assert [(o.member_label, o.key, o.member_name) for o in data.overdue] == [
+        (audited_label, "MGT-01", None)]
+    assert [label for label, _cells in data.member_heat] == [audited_label]
     assert data.overdue_total == 1
     (trend,) = data.trend
     assert (trend.members, trend.submitted, trend.pre_audited, trend.mean_consultant) == (
@@ -157,7 +163,7 @@ def test_sector_data_with_names(app, audited):
         campaign = db.session.get(Campaign, audited["campaign"])
         data = build_sector_report(campaign, "fr", anonymised=False)
         members = _members()
-    named = {m.code: (m.name, m.enterprise_number) for m in data.members}
+    named = {m.label: (m.name, m.enterprise_number) for m in data.members}
     assert named == {code: (m.name, m.enterprise_number) for code, m in members.items()}
     assert data.overdue[0].member_name == members["MEM-A"].name
     assert not data.anonymised
@@ -168,7 +174,7 @@ def test_sector_data_for_a_consultant_holds_their_members_only(app, audited):
         campaign = db.session.get(Campaign, audited["campaign"])
         mine = [_members()["MEM-A"].id]
         data = build_sector_report(campaign, "en", member_ids=mine)
-    assert [m.code for m in data.members] == ["MEM-A"] and data.scope == "assigned"
+    assert [m.label for m in data.members] == ["Member 01"] and data.scope == "assigned"
     assert data.trend[0].members == 1
 
 

@@ -132,10 +132,13 @@ def test_anonymised_sector_pdf_holds_no_names(app, audited):
     for identity in member_identities(app):
         assert identity not in content
         assert identity.encode() not in pdf  # nor in the metadata
-    for expected in ("MEM-A", "MEM-B", "Membres par état", "Lacunes les plus fréquentes",
+    assert "MEM-A" not in content and "MEM-B" not in content
+    for expected in ("Membre 01", "Membre 02", "Membres par état", "Lacunes les plus fréquentes",
                      "La direction revoit le système chaque année",
-                     said(app, "fr", "Anonymised: members are shown by their code only. The "
-                          "report holds no member names and no enterprise numbers.")):
+                     said(app, "fr", "Anonymised: each member is shown by a pseudonym that "
+                          "holds for this report only, and a region of fewer than three "
+                          "members is shown as “Other”. The report holds no member codes, no "
+                          "names and no enterprise numbers.")):
         assert " ".join(expected.split()) in content, expected
 
 
