@@ -4,7 +4,7 @@ Three optional columns beside the title: a reader sees the title in their langua
 else the title as first given (the existing campaigns keep theirs, unchanged).
 
 Revision ID: 17eaf84e4ccd
-Revises: b03b4a38e981
+Revises: e6736255ae1c
 Create Date: 2026-11-30 07:40:58.209225
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '17eaf84e4ccd'
-down_revision = 'b03b4a38e981'
+down_revision = 'e6736255ae1c'
 branch_labels = None
 depends_on = None
 
