@@ -31,6 +31,7 @@ from compliance.demo.story import (
     this_campaign,
     user,
 )
+from compliance.devices.demo import add_demo_statements
 from compliance.errors import DomainError
 from compliance.extensions import db
 from compliance.manual.loader import ManualInvalid, load_manuals
@@ -111,6 +112,9 @@ def load_demo(password: str, manual_path: Path = MANUAL_PATH) -> list[str]:
         earlier_campaign(versions[0])  # first: the later assessments carry over, not these
         this_campaign(versions[0])
         created += [f"campaign {EARLIER_TITLE}", f"campaign {CAMPAIGN_TITLE}"]
+        for spec in MEMBERS:  # six months of deliveries sent by the practice program
+            add_demo_statements(member_by_code(spec.code), clock.today())
+        created.append("device statements")
     created += demo_new_version(versions[-1])
     return created
 
