@@ -38,10 +38,13 @@ def test_every_old_key_is_accounted_for():
 # topic -> (requirement key, references that must appear in it)
 OBLIGATIONS = {
     "statement handed over with the device, proof of handover":
-        ("PRD-13", {"MDR Art. 21(1)", "MDR Annex XIII §1", "MDCG 2021-3 Q9"}),
+        ("PRD-13", {"MDR Art. 21(2)", "MDR Annex XIII §1", "MDCG 2021-3 Q9"}),
     "statement content": ("PRD-05", {"MDR Annex XIII §1"}),
     "notification per RD 18.03.1999 art. 10": ("BEL-01", {"BE RD 18.03.1999 Art. 10 §1",
-                                                           "BE RD 24.10.2024"}),
+                                                           "BE RD 24.10.2024",
+                                                           "MDR Art. 21(2)"}),
+    "what makes a device custom-made, digital workflow": ("DES-03", {
+        "MDCG 2021-3 Q1", "MDCG 2021-3 Q4", "MDCG 2021-3 Q5"}),
     "one language rule": ("BEL-05", {"MDR Art. 10(11)", "BE Law 22.12.2020 ch. 2 sect. 3"}),
     "implant card": ("PRD-14", {"MDR Art. 18(1)", "MDR Art. 18(3)"}),
     "PSUR by class": ("PMS-03", {"MDR Art. 86(1)", "MDR Annex VIII rule 9"}),
