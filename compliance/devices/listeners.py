@@ -38,15 +38,19 @@ def _register_figures(assessment: Any, *, user: Any, requirement_ids: list[int],
     rows = db.session.execute(select(Requirement.id, Requirement.references,
                                      Requirement.retention)
                               .where(Requirement.id.in_(requirement_ids)))
-    matching = [rid for rid, references, retention in rows
-                if about_statements(references, retention)]
+    about = {rid for rid, references, retention in rows
+             if about_statements(references, retention)}
+    matching = [rid for rid in requirement_ids if rid in about]  # in the page's order
     if not matching:
         return
     today = clock.today()
-    panel = Panel("devices/_facts.html", {
-        "figures": queries.last_months(assessment.member_id, today),
-        "sample": queries.incomplete_sample(assessment.member_id, today) if review else [],
-        "register_url": url_for("devices.register", member_id=assessment.member_id),
-        "element_label": label}, slot="facts")
-    for rid in matching:
-        facts[rid].append(panel)
+    context = {"figures": queries.last_months(assessment.member_id, today), "sample": [],
+               "register_url": url_for("devices.register", member_id=assessment.member_id),
+               "element_label": label}
+    # The consultant's sample of incomplete statements goes with the first of these
+    # requirements only: the same list on every one of them would weigh on the page.
+    sample = queries.incomplete_sample(assessment.member_id, today) if review else []
+    for index, rid in enumerate(matching):
+        facts[rid].append(Panel("devices/_facts.html",
+                                {**context, "sample": sample if index == 0 else []},
+                                slot="facts"))

@@ -73,3 +73,13 @@ def test_another_members_statements_are_not_counted(app, client, people, assessm
     with clock.frozen(TODAY):
         page = client.get(f"/assessments/{assessments['b']}/answers").get_data(as_text=True)
     assert "1 statement, 0 incomplete" in row_of(page, "ORG-01")
+
+
+def test_the_sample_is_shown_once_however_many_requirements_it_concerns(
+        app, client, people, submitted, statements, monkeypatch):
+    monkeypatch.setattr(listeners, "about_statements", lambda references, retention: True)
+    login(client, people["consultant"])
+    with clock.frozen(TODAY):
+        page = client.get(f"/reviews/{submitted['a']}").get_data(as_text=True)
+    assert page.count("4 statements, 1 incomplete") > 1  # the figures beside each one
+    assert page.count(">ORD-BAD<") == 1  # the examples once, with the first of them
