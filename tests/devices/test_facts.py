@@ -76,7 +76,7 @@ def test_another_members_statements_are_not_counted(app, client, people, assessm
 
 
 def test_the_sample_is_shown_once_however_many_requirements_it_concerns(
-        app, client, people, submitted, statements, monkeypatch):
+        app, client, people, submitted, statements, monkeypatch):  # noqa: F811
     monkeypatch.setattr(listeners, "about_statements", lambda references, retention: True)
     login(client, people["consultant"])
     with clock.frozen(TODAY):
