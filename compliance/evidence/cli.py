@@ -12,7 +12,13 @@ from sqlalchemy import select
 
 from compliance.evidence.housekeeping import collect_garbage
 from compliance.evidence.models import Evidence
-from compliance.evidence.stores import evidence_store, unreferenced_blobs, verify_store
+from compliance.evidence.stores import (
+    DatabaseStore,
+    copy_into_database,
+    evidence_store,
+    unreferenced_blobs,
+    verify_store,
+)
 from compliance.extensions import db
 from compliance.members.models import Member
 
@@ -96,3 +102,24 @@ def verify() -> None:
         raise click.ClickException(f"{len(problems)} of {checked} stored evidence files are "
                                    "missing or altered")
     click.echo(f"evidence store whole: {checked} files re-hashed")
+
+
+@evidence_cli.command("to-database")
+def to_database() -> None:
+    """Copy the files of the folder store (EVIDENCE_DIR) into the database, for an install
+    switching to EVIDENCE_STORE=database (set it first). Each file is checked against its
+    hash and committed on its own; running it again copies only what is missing. The
+    folder is left as it is: remove it once `compliance evidence verify` passes."""
+    store = evidence_store()
+    if not isinstance(store, DatabaseStore):
+        raise click.ClickException("EVIDENCE_STORE is not 'database': set it first, then "
+                                   "run this to copy the folder's files into the database")
+    moved = copy_into_database(store, _root(), sorted(_referenced()))
+    click.echo(f"copied {len(moved.added)} file(s), {_size(moved.size)}, into the database; "
+               f"{len(moved.already)} already there")
+    problems = [f"missing from {_root()}: {sha}" for sha in moved.missing] + \
+        [f"content does not match its name: {sha}" for sha in moved.changed]
+    for problem in problems:
+        click.echo(problem, err=True)
+    if problems:
+        raise click.ClickException(f"{len(problems)} file(s) could not be copied (above)")

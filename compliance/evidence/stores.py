@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import BinaryIO
@@ -81,20 +82,25 @@ class DatabaseStore(FolderStore):
                                   received.kind, created)
 
     def _insert(self, received: storage.ReceivedFile) -> bool:
+        return self.add_file(received.sha256, received.size, received.temporary)
+
+    def add_file(self, sha256: str, size: int, path: Path) -> bool:
+        """Store the content of ``path`` (whose hash is ``sha256``) in the database, in
+        the session's transaction; False when that content is already there."""
         dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
         inserted = db.session.execute(
-            dialect.insert(EvidenceBlob).values(sha256=received.sha256, size=received.size,
+            dialect.insert(EvidenceBlob).values(sha256=sha256, size=size,
                                                 placed_at=utcnow())
             .on_conflict_do_nothing().returning(EvidenceBlob.sha256)).first()
         if inserted is None:  # the same content is already stored (or being stored)
             db.session.execute(update(EvidenceBlob).where(
-                EvidenceBlob.sha256 == received.sha256).values(placed_at=utcnow()))
+                EvidenceBlob.sha256 == sha256).values(placed_at=utcnow()))
             return False
-        with received.temporary.open("rb") as handle:
+        with path.open("rb") as handle:
             position = 0
             while chunk := handle.read(storage.CHUNK):
                 db.session.execute(EvidenceChunk.__table__.insert().values(
-                    sha256=received.sha256, position=position, data=chunk))
+                    sha256=sha256, position=position, data=chunk))
                 position += 1
         return True
 
@@ -115,6 +121,45 @@ class DatabaseStore(FolderStore):
             for position in range(count or 0):
                 yield connection.scalar(select(EvidenceChunk.data).where(
                     EvidenceChunk.sha256 == sha256, EvidenceChunk.position == position))
+
+
+@dataclass
+class Moved:
+    """What :func:`copy_into_database` did, file by file (SHA-256 lists)."""
+
+    added: list[str] = field(default_factory=list)
+    already: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    size: int = 0
+
+
+def copy_into_database(store: DatabaseStore, source: Path, sha256s: list[str]) -> Moved:
+    """Put the files of a folder store (an install switching to EVIDENCE_STORE=database,
+    or a backup's evidence folder) into the database, each checked against its hash and
+    committed on its own: an interrupted run is simply run again. The folder is left as
+    it is."""
+    moved = Moved()
+    for sha256 in sha256s:
+        if store.exists(sha256):
+            moved.already.append(sha256)
+            continue
+        path = storage.path_for(source, sha256)
+        if not path.is_file():
+            moved.missing.append(sha256)
+            continue
+        digest = hashlib.sha256()
+        with path.open("rb") as handle:
+            while chunk := handle.read(storage.CHUNK):
+                digest.update(chunk)
+        if digest.hexdigest() != sha256:
+            moved.changed.append(sha256)
+            continue
+        store.add_file(sha256, path.stat().st_size, path)
+        db.session.commit()
+        moved.added.append(sha256)
+        moved.size += path.stat().st_size
+    return moved
 
 
 def evidence_store() -> FolderStore:

@@ -241,3 +241,28 @@ def test_a_backup_that_cannot_be_written_is_named(app, evidence_dir, tmp_path):
     assert result.exit_code == 1
     assert result.output.startswith(f"Error: {tmp_path / 'a-file' / 'b'} is incomplete "
                                     "(no manifest): [Errno 20] Not a directory")
+
+
+def test_a_folder_installs_backup_restores_into_the_database_store(database_url, backup,
+                                                                   tmp_path):
+    """Moving to several web machines by backup and restore: the files of a folder
+    install's backup go into the database of an install with EVIDENCE_STORE=database."""
+    with new_database(database_url, tmp_path) as url:
+        restored = make_app(tmp_path / "r", url, EVIDENCE_DIR=str(tmp_path / "local"),
+                            EVIDENCE_STORE="database")
+        try:
+            runner = restored.test_cli_runner()
+            result = runner.invoke(args=["restore", str(backup)])
+            assert result.exit_code == 0, result.output
+            verified = runner.invoke(args=["evidence", "verify"])
+            assert verified.exit_code == 0, verified.output
+            assert not any((tmp_path / "local").rglob("*.*"))  # nothing on this disk
+            with restored.app_context():
+                from compliance.evidence.stores import content_hash, evidence_store
+
+                (sha256,) = db.session.scalars(select(Evidence.sha256)).all()
+                assert content_hash(evidence_store(), sha256) == sha256
+        finally:
+            with restored.app_context():
+                db.session.remove()
+                db.engine.dispose()

@@ -226,3 +226,40 @@ def test_the_same_content_stored_at_once_by_two_requests_is_kept_once(app, db, t
     assert errors == []
     assert created == {"first": True, "second": False}
     assert blobs(app) == {hashlib.sha256(content).hexdigest(): 2}
+
+
+def test_a_folder_install_moves_its_files_into_the_database(app, people, assessments,
+                                                            evidence_dir, monkeypatch):
+    content = factories.pdf_bytes("kept for ten years")
+    manager = logged_in(app, people["manager"])
+    assert upload(manager, assessments, [(content, "file.pdf")]).status_code == 302
+    (row,) = evidence_rows(app)
+    runner = app.test_cli_runner()
+    refused = runner.invoke(args=["evidence", "to-database"])
+    assert refused.exit_code == 1 and "EVIDENCE_STORE is not 'database'" in refused.output
+    monkeypatch.setitem(app.config, "EVIDENCE_STORE", "database")
+    assert manager.get(f"/evidence/{row['id']}/download").status_code == 404  # not yet
+    result = runner.invoke(args=["evidence", "to-database"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("copied 1 file(s), ") and "0 already there" in result.output
+    assert list(blobs(app)) == [row["sha256"]]
+    response = manager.get(f"/evidence/{row['id']}/download")
+    assert response.status_code == 200 and response.data == content
+    again = runner.invoke(args=["evidence", "to-database"])
+    assert "copied 0 file(s)" in again.output and "1 already there" in again.output
+    assert runner.invoke(args=["evidence", "verify"]).exit_code == 0
+
+
+def test_moving_names_a_file_missing_from_the_folder(app, people, assessments, evidence_dir,
+                                                     monkeypatch):
+    manager = logged_in(app, people["manager"])
+    assert upload(manager, assessments, [(factories.pdf_bytes("gone"), "g.pdf")]).status_code \
+        == 302
+    (row,) = evidence_rows(app)
+    for path in files_under(evidence_dir):
+        path.unlink()
+    monkeypatch.setitem(app.config, "EVIDENCE_STORE", "database")
+    result = app.test_cli_runner().invoke(args=["evidence", "to-database"])
+    assert result.exit_code == 1
+    assert f"missing from {evidence_dir}: {row['sha256']}" in result.output
+    assert blobs(app) == {}
