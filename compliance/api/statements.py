@@ -76,10 +76,11 @@ BATCH_BODY = {"required": True, "content": {"application/json": {"schema": {
                                   "items": ref("DeviceStatement")}}}}}}
 REFUSED = {"description": "A statement of the batch was refused (a patient identifier, a "
                           "malformed field): nothing of the batch was stored. `errors` "
-                          "lists each refusal with its position in the batch.",
+                          "lists each refusal with its position in the batch (other 422s: "
+                          "a malformed batch, an Idempotency-Key reused).",
            "content": {"application/problem+json": {"schema": {"allOf": [
-               ref("Problem"), obj({"errors": {"type": "array",
-                                               "items": ref("StatementRefusal")}})]}}}}
+               ref("Problem"), obj({}, errors={"type": "array",
+                                               "items": ref("StatementRefusal")})]}}}}
 FILTERS = [
     {"name": "month", "in": "query", "required": False,
      "description": "The register's month (of the delivery), e.g. 2026-11.",
