@@ -176,3 +176,29 @@ def test_two_posts_at_once_with_the_same_new_external_id(app, database_url, devi
     outcomes = sorted(a.json["results"][0]["outcome"] for a in answers)
     assert outcomes == ["created", "unchanged", "unchanged", "unchanged"]
     assert len({a.json["results"][0]["id"] for a in answers}) == 1 and len(stored(app)) == 1
+
+
+def test_reads_and_posts_run_a_fixed_number_of_queries(app, api, devices_a, monkeypatch):
+    from bench.harness import counting_queries
+
+    monkeypatch.setitem(app.config, "API_RATE_LIMIT", 10_000)
+
+    def measured(size: int, prefix: str) -> tuple[int, int, int]:
+        batch = [payload(external_id=f"{prefix}-{n}", characteristics=None if n % 3 else "x")
+                 for n in range(size)]
+        with counting_queries(app) as posted:
+            answer = send(api, devices_a, batch)
+        assert answer.status_code == 200
+        first = answer.json["results"][0]["id"]
+        found = []
+        for url in ("/api/v1/statements?limit=200", f"/api/v1/statements/{first}"):
+            with counting_queries(app) as statements:
+                assert api.get(url, headers=bearer(devices_a)).status_code == 200
+            found.append(len(statements))
+        # The rows' own INSERTs aside (one each on SQLite, whose RETURNING has no order;
+        # batched on PostgreSQL), a batch costs the same whatever its size.
+        others = [q for q in posted if not q.startswith("INSERT INTO device_statement")]
+        return len(others), *found
+
+    small, large = measured(3, "S"), measured(150, "L")
+    assert small == large and max(small) <= 12, (small, large)
