@@ -202,3 +202,19 @@ def test_reads_and_posts_run_a_fixed_number_of_queries(app, api, devices_a, monk
 
     small, large = measured(3, "S"), measured(150, "L")
     assert small == large and max(small) <= 12, (small, large)
+
+
+def test_the_document_describes_the_statements(app, api):
+    spec = api.get("/api/v1/openapi.json").json
+    post = spec["paths"]["/statements"]["post"]
+    assert post["x-scope"] == "devices"
+    body = post["requestBody"]["content"]["application/json"]["schema"]
+    assert body["properties"]["statements"]["maxItems"] == 500
+    assert body["properties"]["statements"]["items"] == {
+        "$ref": "#/components/schemas/DeviceStatement"}
+    assert spec["paths"]["/statements/{statement_id}"]["get"]["x-scope"] == "read"
+    schemas = spec["components"]["schemas"]
+    assert {"DeviceStatement", "DeviceStatementRead", "StatementBatchResult",
+            "StatementOutcome", "StatementRefusal"} <= set(schemas)
+    assert "patient_code" in schemas["DeviceStatement"]["properties"]
+    assert "POST /api/v1/statements" in api.get("/api/v1/reference").get_data(as_text=True)
