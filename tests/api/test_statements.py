@@ -218,3 +218,15 @@ def test_the_document_describes_the_statements(app, api):
             "StatementOutcome", "StatementRefusal"} <= set(schemas)
     assert "patient_code" in schemas["DeviceStatement"]["properties"]
     assert "POST /api/v1/statements" in api.get("/api/v1/reference").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("changes", "field"), [
+    ({"external_id": "ORD\x00-1"}, "statements[0].external_id"),
+    ({"characteristics": "cast \udb51"}, "statements[0].characteristics"),
+    ({"manufacturing_sites": [{"name": "A\x07", "address": "x"}]},
+     "statements[0].manufacturing_sites[0].name"),
+])
+def test_text_that_cannot_be_stored_is_refused(app, api, devices_a, changes, field):
+    answer = send(api, devices_a, [payload(**changes)], **{"Accept-Language": "en"})
+    assert answer.status_code == 422 and answer.json["field"] == field, answer.json
+    assert "control characters" in answer.json["detail"] and stored(app) == []
