@@ -6,6 +6,10 @@
    plain insert of the same rows (SQLAlchemy Core ``insert`` of the finished column
    values, batch by batch with a commit): CPU time per statement of each and the ratio
    (wall-clock times printed too; on a shared machine they stretch with the load).
+   The same statements again, for a third member, posted through the API
+   (``POST /api/v1/statements`` with a token, through Flask's test client, so token
+   check, rate count, JSON parsing and the answer's serialising are counted): its CPU
+   time per statement and its ratio to the plain insert.
 2. The register page (``GET /members/<id>/statements``, logged in as staff) at 1,000,
    10,000 and 50,000 statements: the number of SQL statements it sends (must be the same
    at every size) and its time.
@@ -60,20 +64,43 @@ def payloads(member: Member, count: int, prefix: str) -> list[dict]:
     return result
 
 
-def setup(app) -> tuple[int, int]:  # noqa: ANN001
+def setup(app) -> tuple[int, int, int, str]:  # noqa: ANN001
+    """Three members; the third's manager makes a token with the scope "devices"."""
     from compliance.members.enterprise_number import make_enterprise_number
     from compliance.members.services import create_member
+    from compliance.tokens.services import create_token
     from compliance.users.services import create_user
 
     with app.app_context():
         members = [create_member(code=f"BENCH-{i}", name=f"Bench workshop {i}",
                                  enterprise_number=make_enterprise_number(f"{i:08d}"),
                                  region="flanders",
-                                 activities=["orthoses"]) for i in (1, 2)]
+                                 activities=["orthoses"]) for i in (1, 2, 3)]
         create_user(email=EMAIL, name="Bench Staff", role="staff", member=None,
                     password=PASSWORD, locale="en")
+        manager, _ = create_user(email="manager@bench.example", name="Bench Manager",
+                                 role="member_manager", member=members[2],
+                                 password=PASSWORD, locale="en")
+        _, secret = create_token(members[2], name="Bench software", scopes=["devices"],
+                                 actor=manager)
         db.session.commit()
-        return members[0].id, members[1].id
+        return members[0].id, members[1].id, members[2].id, secret
+
+
+def post_all(app, member_id: int, secret: str, count: int, batch: int  # noqa: ANN001
+             ) -> tuple[float, float]:
+    """The same payloads posted through the API in batches of ``batch``."""
+    with app.app_context():
+        todo = payloads(db.session.get(Member, member_id), count, "R")
+    client = app.test_client(use_cookies=False)
+    headers = {"Authorization": f"Bearer {secret}", "Accept-Language": "en"}
+    with clock.frozen(TODAY):
+        cpu, wall = time.process_time(), time.perf_counter()
+        for start in range(0, count, batch):
+            answer = client.post("/api/v1/statements", headers=headers,
+                                 json={"statements": todo[start:start + batch]})
+            assert answer.status_code == 200, answer.get_json()
+        return time.process_time() - cpu, time.perf_counter() - wall
 
 
 def receive_all(app, member_id: int, count: int, batch: int) -> tuple[float, float]:  # noqa: ANN001
@@ -147,17 +174,23 @@ def main() -> int:
     args = parser.parse_args()
     logging.disable(logging.WARNING)
     with tempfile.TemporaryDirectory() as instance:
-        app = build_app(Path(instance), AUDIT_KEY="bench-audit-key-" + "0" * 32)
-        first, second = setup(app)
+        app = build_app(Path(instance), AUDIT_KEY="bench-audit-key-" + "0" * 32,
+                        API_RATE_LIMIT=100_000)
+        first, second, third, secret = setup(app)
         cpu, wall = receive_all(app, first, args.count, args.batch)
         plain_cpu, plain_wall, rows = plain_insert(app, first, second, args.batch)
         assert rows == args.count
+        api_cpu, api_wall = post_all(app, third, secret, args.count, args.batch)
         print(f"received {args.count} statements in batches of {args.batch}: "
               f"{cpu / args.count * 1e6:.0f} µs CPU per statement ({wall:.1f} s wall)")
         print(f"plain insert of the same rows: {plain_cpu / rows * 1e6:.0f} µs CPU per "
               f"statement ({plain_wall:.1f} s wall)")
         print(f"ratio receive / plain insert: {cpu / plain_cpu:.1f}× CPU, "
               f"{wall / plain_wall:.1f}× wall")
+        print(f"posted through the API in batches of {args.batch}: "
+              f"{api_cpu / args.count * 1e6:.0f} µs CPU per statement ({api_wall:.1f} s wall)")
+        print(f"ratio API / plain insert: {api_cpu / plain_cpu:.1f}× CPU, "
+              f"{api_wall / plain_wall:.1f}× wall")
         counts = []
         for size in (int(s) for s in args.sizes.split(",")):
             fill_to(app, second, size)

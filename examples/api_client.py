@@ -3,12 +3,14 @@
 
 Python standard library only. It authenticates with a token made by a member manager
 (page "API tokens"), reads the workshop's profile and deadlines (following the pages),
-and uploads an evidence file with the requirements it supports, with an Idempotency-Key
-so that a retry after a network failure never stores the file twice. Answers 429 are
+uploads an evidence file with the requirements it supports, and sends device
+statements (Annex XIII), each write with an Idempotency-Key so that a retry after a
+network failure never does anything twice. Answers 429 are
 waited out (Retry-After); errors are problem details (RFC 9457), shown as they come.
 
     python examples/api_client.py --url http://127.0.0.1:5000 --token mdr_... \\
-        --upload prrc-letter.pdf --title "PRRC designation" --requirement ORG-01
+        --upload prrc-letter.pdf --title "PRRC designation" --requirement ORG-01 \\
+        --statements
 
 The token can also come from the environment: COMPLIANCE_API_TOKEN.
 """
@@ -25,6 +27,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -113,8 +116,39 @@ class Client:
             "Content-Type": content_type, "Idempotency-Key": str(uuid.uuid4())})[1]
 
     # --- device statements -------------------------------------------------------------------
-    # PLACE FOR THE STATEMENTS (issue 15, items 5-7): posting each delivered device's
-    # Annex XIII statement (POST /api/v1/statements...) is added here with that work.
+    def post_statements(self, statements: list[dict[str, Any]], *,
+                        idempotency_key: str | None = None) -> dict[str, Any]:
+        """Send up to 500 statements (Annex XIII §1). Each is kept under its external_id:
+        sending it again updates it. One refused (a patient identifier, a malformed
+        field) refuses the batch: ApiError 422 whose problem lists ``errors``."""
+        body = json.dumps({"statements": statements}).encode()
+        return self.request("POST", "/statements", body=body, headers={
+            "Content-Type": "application/json",
+            "Idempotency-Key": idempotency_key or str(uuid.uuid4())})[1]
+
+
+def demo_statements(today: date | None = None) -> list[dict[str, Any]]:
+    """Two statements as a practice program would send them: the first complete, the
+    second without its specific characteristics (kept as incomplete)."""
+    day = (today or date.today()).isoformat()
+    workshop = {"name": "Atelier Orthopédique A", "address": "Rue Haute 1, 1000 Bruxelles"}
+    complete = {
+        "external_id": f"EX-{day}-1", "manufacturer": workshop,
+        "manufacturing_sites": [workshop], "authorised_representative": None,
+        "device": {"description": "Ankle-foot orthosis, polypropylene",
+                   "identifier": f"SN-{day}-1", "family": "orthosis", "class": "I",
+                   "implantable": False},
+        "patient_code": "PT-00017",
+        "prescriber": {"name": "Dr. A. Claes", "qualification": "Physical medicine",
+                       "health_institution": None},
+        "characteristics": "Dorsal flexion stop at 5 degrees, cast of the left leg",
+        "gspr": {"conforms": True, "not_fully_met": []},
+        "medicinal_substance": False, "tissues_or_cells": False,
+        "delivery_date": day, "handover_date": day, "patient_language": "fr"}
+    incomplete = {**complete, "external_id": f"EX-{day}-2", "patient_code": "PT-00018",
+                  "device": {**complete["device"], "identifier": f"SN-{day}-2"}}
+    del incomplete["characteristics"]
+    return [complete, incomplete]
 
 
 def _problem(error: urllib.error.HTTPError) -> dict[str, Any]:
@@ -139,6 +173,19 @@ def multipart(fields: list[tuple[str, str]], files: list[tuple[str, Path]]) -> t
     return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
 
+def send_statements(client: Client, source: str) -> None:
+    statements = demo_statements() if source == "demo" else \
+        json.loads(Path(source).read_text(encoding="utf-8"))
+    answer = client.post_statements(statements)
+    for result in answer["results"]:
+        state = "complete" if result["complete"] else "incomplete, missing: " + "; ".join(
+            m["message"] for m in result["missing"])
+        print(f"Statement {result['external_id']} {result['outcome']} ({state})")
+    counts = answer["counts"]
+    print(f"Statements: {counts['created']} created, {counts['updated']} updated, "
+          f"{counts['unchanged']} unchanged, {counts['incomplete']} incomplete")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", default="http://127.0.0.1:5000")
@@ -148,6 +195,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--title", default="")
     parser.add_argument("--requirement", action="append", default=[],
                         help="a requirement key the file supports (repeat for several)")
+    parser.add_argument("--statements", nargs="?", const="demo", metavar="FILE.json",
+                        help="send device statements: a JSON list from FILE, or without "
+                             "FILE two demo statements (one incomplete)")
     args = parser.parse_args(argv)
     if not args.token:
         parser.error("give --token or set COMPLIANCE_API_TOKEN")
@@ -164,8 +214,13 @@ def main(argv: list[str] | None = None) -> int:
             verb = "stored" if status == 201 else "already there, reused"
             print(f"Evidence {evidence['id']} {verb}: {evidence['title']} "
                   f"supports {', '.join(evidence['supports']) or 'no requirement yet'}")
+        if args.statements:
+            send_statements(client, args.statements)
     except ApiError as error:
         print(f"error: {error}", file=sys.stderr)
+        for refusal in error.problem.get("errors", []):
+            print(f"  statement {refusal['index']} ({refusal['external_id']}), "
+                  f"{refusal['field']}: {refusal['message']}", file=sys.stderr)
         return 1
     except urllib.error.URLError as error:
         print(f"error: cannot reach {args.url}: {error.reason}", file=sys.stderr)

@@ -10,4 +10,5 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 #: The modules whose operations make up /api/v1 (imported by create_app). A new module
 #: adds its name here.
 MODULES = ("compliance.api.reads", "compliance.api.evidence", "compliance.api.actions",
+           "compliance.api.statements",
            "compliance.api.openapi")

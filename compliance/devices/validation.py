@@ -245,6 +245,10 @@ class _Reader:
         if not isinstance(value, str):
             self.checked.refuse(path, _("“%(field)s” must be text.", field=path))
             return None
+        if not _storable(value):
+            self.checked.refuse(path, _("“%(field)s” contains control characters or "
+                                        "invalid characters.", field=path))
+            return None
         value = value.strip()
         if len(value) > limit:
             self.checked.refuse(path, _("“%(field)s” is longer than %(limit)d characters.",
@@ -280,6 +284,13 @@ class _Reader:
             self.checked.refuse(key, _("“%(field)s” must be a date written YYYY-MM-DD.",
                                        field=key))
             return None
+
+
+def _storable(value: str) -> bool:
+    """No control character but tab and line breaks (a NUL byte...), no lone surrogate
+    (not encodable): neither can be stored as text."""
+    return not any((ord(c) < 32 and c not in "\t\n\r") or 0xD800 <= ord(c) <= 0xDFFF
+                   for c in value)
 
 
 def _not_a_day() -> date:

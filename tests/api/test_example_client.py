@@ -5,6 +5,7 @@ key stores nothing more), shows a problem as it comes."""
 from __future__ import annotations
 
 import importlib.util
+import json
 import threading
 
 import pytest
@@ -60,3 +61,35 @@ def test_the_example_reads_and_uploads(app, client, people, assessments, served,
 
     assert example.main(["--url", served, "--token", "mdr_wrong"]) == 1
     assert "401 Not authenticated" in capsys.readouterr().err
+
+
+def test_the_example_sends_statements_one_incomplete(app, client, people, served, capsys):
+    example = load_example()
+    token = make_token(client, people["manager"], scopes=("read", "devices"))
+    assert example.main(["--url", served, "--token", token, "--language", "en",
+                         "--statements"]) == 0
+    out = capsys.readouterr().out
+    assert "-1 created (complete)" in out
+    assert "-2 created (incomplete, missing: Missing: Specific characteristics as " \
+           "prescribed)" in out
+    assert "Statements: 2 created, 0 updated, 0 unchanged, 1 incomplete" in out
+    assert example.main(["--url", served, "--token", token, "--statements"]) == 0
+    assert "0 created, 0 updated, 2 unchanged" in capsys.readouterr().out
+    with app.app_context():
+        from compliance.devices.models import DeviceStatement
+        rows = db.session.scalars(select(DeviceStatement).order_by(DeviceStatement.id)).all()
+        assert [s.complete for s in rows] == [True, False]
+
+
+def test_the_example_shows_each_refusal(app, client, people, served, tmp_path, capsys):
+    example = load_example()
+    token = make_token(client, people["manager"], scopes=("read", "devices"))
+    statements = example.demo_statements()
+    statements[1]["patient_name"] = "Jan Peeters"
+    source = tmp_path / "statements.json"
+    source.write_text(json.dumps(statements), encoding="utf-8")
+    assert example.main(["--url", served, "--token", token, "--language", "en",
+                         "--statements", str(source)]) == 1
+    err = capsys.readouterr().err
+    assert "422 Statement refused" in err and "statement 1 (EX-" in err
+    assert "patient_name: " in err
