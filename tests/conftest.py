@@ -56,14 +56,19 @@ def app(database_url, tmp_path_factory):
 
 
 def _empty_tables() -> None:
+    """Every row deleted, and on PostgreSQL the ids counted from 1 again (a DELETE of the
+    few rows a test writes takes a tenth of a TRUNCATE of every table)."""
     tables = _db.metadata.sorted_tables
     with _db.engine.begin() as conn:
+        for table in reversed(tables):
+            conn.execute(table.delete())
         if conn.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in reversed(tables):
-                conn.execute(table.delete())
+            used = conn.execute(text(
+                "SELECT quote_ident(schemaname) || '.' || quote_ident(sequencename) "
+                "FROM pg_sequences WHERE last_value IS NOT NULL "
+                "AND schemaname = current_schema()")).scalars().all()
+            for sequence in used:
+                conn.execute(text(f"ALTER SEQUENCE {sequence} RESTART"))
 
 
 @pytest.fixture
