@@ -36,7 +36,7 @@ from compliance.evidence.services import upload_evidence
 from compliance.extensions import db
 from compliance.manual.models import ManualVersion
 from compliance.reminders.duties import record_duty
-from compliance.reviews.services import complete_pre_audit, save_verdict
+from compliance.reviews.services import VerdictInput, complete_pre_audit, save_verdicts
 
 CAMPAIGN_TITLE = "Self-assessment 2026"
 CAMPAIGN_TITLES = {"fr": "Auto-évaluation 2026", "nl": "Zelfevaluatie 2026",
@@ -183,14 +183,15 @@ def review(assessment: Assessment, findings: dict[str, Finding], reviewed: int,
     """The consultant's verdicts on the day of the visit, then the sign-off days later."""
     consultant = user(CONSULTANT)
     reasons = NOT_APPLICABLE_REASONS[LANGUAGES[assessment.member.code]]
-    with days_ago(reviewed, 11):
-        for i, answer in enumerate(a for a in assessment.answers if a.included):
-            verdict, finding = findings.get(answer.requirement_key, ("", "conform", None))[1:]
-            reason = None
-            if answer.status == "not_applicable":
-                verdict, reason = "not_applicable", reasons[i % len(reasons)]
-            save_verdict(answer, verdict=verdict, revision=None, actor=consultant,
-                         reason=reason, comment=finding, change_request=None)
+    inputs = []
+    for i, answer in enumerate(a for a in assessment.answers if a.included):
+        verdict, finding = findings.get(answer.requirement_key, ("", "conform", None))[1:]
+        reason = None
+        if answer.status == "not_applicable":
+            verdict, reason = "not_applicable", reasons[i % len(reasons)]
+        inputs.append(VerdictInput(answer, verdict, reason=reason, comment=finding))
+    with days_ago(reviewed, 11):  # as the review page saves them: the scores once
+        save_verdicts(assessment, inputs, actor=consultant)
     with days_ago(signed, 15) as moment:
         complete_pre_audit(assessment, signed_by_name=consultant.name,
                            signed_on=moment.astimezone(clock.BRUSSELS).date(),
