@@ -57,7 +57,9 @@ def bench_environ(instance: Path, url: str) -> dict[str, str]:
     """Production settings, but cookies over plain HTTP on 127.0.0.1."""
     return {"COMPLIANCE_ENV": "production", "COMPLIANCE_INSTANCE": str(instance),
             "DATABASE_URL": url, "SECRET_KEY": "s" * 48, "AUDIT_KEY": "a" * 48,
-            "SESSION_COOKIE_SECURE": "false", "EVIDENCE_DIR": str(instance / "evidence")}
+            "SESSION_COOKIE_SECURE": "false", "EVIDENCE_DIR": str(instance / "evidence"),
+            "BASE_URL": "http://127.0.0.1", "MAIL_FROM": "bench@example.org",
+            "MAIL_TRANSPORT": "outbox"}
 
 
 @dataclass
