@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from flask import abort
 from sqlalchemy import and_, case, func, literal, or_, select
@@ -221,16 +222,23 @@ def checklist_rows(assessment: Assessment, chapter_id: int | None, show: str,
         if not match:
             off_filter.add(columns[0])
     if rows:
-        files = (select(AnswerEvidence.answer_id, Evidence.id, Evidence.title,
-                        Evidence.filename, Evidence.document_date, Evidence.expiry_date,
-                        Evidence.withdrawn_at.is_not(None))
-                 .join(Evidence, Evidence.id == AnswerEvidence.evidence_id)
-                 .join(Answer, Answer.id == AnswerEvidence.answer_id)
-                 .where(Answer.assessment_id == assessment.id)
-                 .order_by(AnswerEvidence.linked_at, Evidence.id))
-        if chapter_id is not None:
-            files = files.where(Answer.chapter_id == chapter_id)
-        for answer_id, *columns in db.session.execute(files):
+        for answer_id, *columns in linked_files(
+                assessment.id, chapter_id, Evidence.id, Evidence.title, Evidence.filename,
+                Evidence.document_date, Evidence.expiry_date,
+                Evidence.withdrawn_at.is_not(None)):
             if answer_id in rows:
                 rows[answer_id].evidence_links.append(FileRow(*columns))
     return list(rows.values()), off_filter
+
+
+def linked_files(assessment_id: int, chapter_id: int | None, *columns: Any) -> Any:
+    """(answer id, *columns of the evidence) of every file supporting the assessment's
+    answers (a chapter's), oldest link first: one query for a page of rows."""
+    query = (select(AnswerEvidence.answer_id, *columns)
+             .join(Evidence, Evidence.id == AnswerEvidence.evidence_id)
+             .join(Answer, Answer.id == AnswerEvidence.answer_id)
+             .where(Answer.assessment_id == assessment_id)
+             .order_by(AnswerEvidence.linked_at, Evidence.id))
+    if chapter_id is not None:
+        query = query.where(Answer.chapter_id == chapter_id)
+    return db.session.execute(query)

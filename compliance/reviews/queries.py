@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import exists, or_, select
 
 from compliance.assessments.models import Answer, AnswerEvidence, Assessment, Status
+from compliance.assessments.queries import linked_files
 from compliance.evidence.models import Evidence
 from compliance.extensions import db
 from compliance.manual.models import Requirement
@@ -64,16 +65,9 @@ def review_rows(assessment: Assessment, chapter_id: int | None) -> list[ReviewRo
         query = query.where(Answer.chapter_id == chapter_id)
     rows = {columns[0]: ReviewRow(*columns) for columns in db.session.execute(query)}
     if rows:
-        files = (select(AnswerEvidence.answer_id, Evidence.id, Evidence.title,
-                        Evidence.filename, Evidence.expiry_date,
-                        Evidence.withdrawn_at.is_not(None))
-                 .join(Evidence, Evidence.id == AnswerEvidence.evidence_id)
-                 .join(Answer, Answer.id == AnswerEvidence.answer_id)
-                 .where(Answer.assessment_id == assessment.id)
-                 .order_by(AnswerEvidence.linked_at, Evidence.id))
-        if chapter_id is not None:
-            files = files.where(Answer.chapter_id == chapter_id)
-        for answer_id, *columns in db.session.execute(files):
+        for answer_id, *columns in linked_files(
+                assessment.id, chapter_id, Evidence.id, Evidence.title, Evidence.filename,
+                Evidence.expiry_date, Evidence.withdrawn_at.is_not(None)):
             if answer_id in rows:
                 rows[answer_id].files.append(ReviewFile(*columns))
     return list(rows.values())
