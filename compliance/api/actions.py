@@ -21,6 +21,7 @@ from compliance.api.core import (
     current_token,
     current_user,
     not_found,
+    one_or_404,
     ref,
     require_unchanged,
 )
@@ -67,10 +68,7 @@ def list_actions():
 
 
 def member_action(action_id: int) -> CorrectiveAction:
-    item = db.session.scalar(_actions().where(CorrectiveAction.id == action_id))
-    if item is None:
-        raise not_found()
-    return item
+    return one_or_404(_actions().where(CorrectiveAction.id == action_id))
 
 
 @api_operation("GET", f"/actions/<{ID}:action_id>", scope="read", tag="actions",

@@ -175,6 +175,15 @@ def not_found() -> ApiProblem:
                       _l("There is nothing here, or it is not yours to see."), kind="not-found")
 
 
+def one_or_404(query: Any) -> Any:
+    """The one object the query (already limited to the token's member) finds, or the
+    404 problem."""
+    item = db.session.scalar(query)
+    if item is None:
+        raise not_found()
+    return item
+
+
 # --- answers ----------------------------------------------------------------------------------
 
 IF_MATCH = {"name": "If-Match", "in": "header", "required": False,

@@ -16,7 +16,7 @@ from compliance.api.core import (
     current_member_id,
     current_token,
     current_user,
-    not_found,
+    one_or_404,
     ref,
 )
 from compliance.assessments import services as assessment_services
@@ -41,12 +41,9 @@ def evidence_json(item: Evidence) -> dict[str, Any]:
 
 
 def member_evidence(evidence_id: int) -> Evidence:
-    item = db.session.scalar(select(Evidence).where(
+    return one_or_404(select(Evidence).where(
         Evidence.id == evidence_id, Evidence.member_id == current_member_id())
         .options(selectinload(Evidence.supports)))
-    if item is None:
-        raise not_found()
-    return item
 
 
 @api_operation("GET", f"/evidence/<{ID}:evidence_id>", scope="read", tag="evidence",

@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from compliance import clock
 from compliance.api import paging
-from compliance.api.core import ID, api_operation, current_member_id, not_found, ref
+from compliance.api.core import ID, api_operation, current_member_id, one_or_404, ref
 from compliance.api.schemas import obj
 from compliance.assessments.models import Assessment
 from compliance.assessments.queries import Progress, progress_by_chapter, total_progress
@@ -80,9 +80,7 @@ def list_assessments():
                scope=READ, tag="assessments", response=ref("Assessment"),
                summary="One assessment: state, progress and scores by chapter")
 def get_assessment(assessment_id: int):
-    item = db.session.scalar(_assessments().where(Assessment.id == assessment_id))
-    if item is None:
-        raise not_found()
+    item = one_or_404(_assessments().where(Assessment.id == assessment_id))
     progress = progress_by_chapter([item.id])
     card = scorecard(item)
     chapters = []

@@ -31,7 +31,7 @@ from compliance.api.core import (
     current_member_id,
     current_token,
     current_user,
-    not_found,
+    one_or_404,
     ref,
     schemas,
 )
@@ -208,8 +208,6 @@ def list_statements():
                response=ref("DeviceStatementRead"),
                summary="One device statement, with what it lacks and its retention end")
 def get_statement(statement_id: int):
-    item = db.session.scalar(_statements().where(DeviceStatement.id == statement_id))
-    if item is None:
-        raise not_found()
+    item = one_or_404(_statements().where(DeviceStatement.id == statement_id))
     with _member_locale():
         return statement_json(item)
