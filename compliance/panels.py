@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from blinker import Signal
@@ -25,6 +26,11 @@ class Panel:
     order: int = 50
 
     def render(self) -> Markup:
+        """Written once: a panel offered beside several requirements is the same HTML."""
+        return self.html
+
+    @cached_property
+    def html(self) -> Markup:
         return Markup(render_template(self.template, **self.context))
 
 

@@ -9,8 +9,9 @@ are made once per page, not once per row.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any
 
@@ -27,7 +28,7 @@ from compliance.assessments.texts import requirement_texts
 from compliance.assessments.workflow import can_answer, can_see_verdicts, locked_text
 from compliance.clock import BRUSSELS
 from compliance.evidence.filetypes import MEDIA_TYPES
-from compliance.i18n import current_language
+from compliance.i18n import LANGUAGES, current_language
 from compliance.manual.queries import chapters_of
 from compliance.panels import collect_facts
 from compliance.permissions import works_for
@@ -36,14 +37,36 @@ from compliance.signals import requirement_facts
 ACCEPT = ",".join(f".{extension}" for extension in MEDIA_TYPES)
 
 
+@dataclass(frozen=True, slots=True)
+class FieldErrors:
+    """A row's messages by field ("form" for the row as a whole). Every row asks for each
+    field: a field without a message is a plain None, not a failed lookup (that costs
+    two exceptions in a template, ten times a row)."""
+
+    form: str | None = None
+    status: str | None = None
+    justification: str | None = None
+    comment: str | None = None
+    files: str | None = None
+
+    def __bool__(self) -> bool:
+        return any(self.messages())
+
+    def messages(self) -> list[str]:
+        return [m for m in (self.form, self.status, self.justification, self.comment,
+                            self.files) if m]
+
+
+NO_ERRORS = FieldErrors()
+
+
 @dataclass
 class RowState:
-    """What a refused post leaves on its row: the input, and messages by field ("form"
-    for the row as a whole)."""
+    """What a refused post leaves on its row: the input, and the message at its field."""
 
     answer_id: int
     entered: Any = None
-    errors: dict[str, str] = field(default_factory=dict)
+    errors: FieldErrors = NO_ERRORS
 
 
 class Dates:
@@ -61,7 +84,7 @@ class Dates:
     def moment(self, value: datetime) -> str:
         """A stored (UTC) time, in Brussels: the application's one time zone."""
         local = value.replace(tzinfo=UTC).astimezone(BRUSSELS)
-        return f"{self.day(local.date())}, {local:%H:%M}"
+        return f"{self.day(local.date())}, {local.hour:02d}:{local.minute:02d}"
 
 
 def url_around(endpoint: str, name: str, **values: Any) -> tuple[str, str]:
@@ -114,21 +137,28 @@ def status_radios(legend: str) -> dict[tuple[str | None, bool], Markup]:
         for checked in (None, *(v for v, _ in choices)) for refused in (False, True)}
 
 
+@lru_cache(maxsize=len(LANGUAGES))
+def written_once(language: str) -> dict[str, Any]:
+    """The rows' texts, answer fieldsets and badges in one language: the catalogues do
+    not change while the application runs, so they are written once per process."""
+    texts = row_texts()
+    return {"t": texts, "radios": status_radios(texts.answer),
+            "badges": {level: BADGE.format(level, getattr(texts, level))
+                       for level in ("major", "minor")}}
+
+
 def page_context(assessment: Assessment) -> dict[str, Any]:
     """What every row shares: addresses, texts, the form token, date formatting."""
     query = {"chapter": request.args.get("chapter"), "show": request.args.get("show")}
-    texts = row_texts()
     return {
+        **written_once(current_language()),
         "row_url": url_around("assessments.save_answer", "answer_id",
                               assessment_id=assessment.id, **query),
         "evidence_url": url_around("assessments.answer_evidence", "answer_id",
                                    assessment_id=assessment.id, **query),
         "download_url": url_around("evidence.download", "evidence_id"),
-        "t": texts, "token": generate_csrf(), "dates": Dates(),
-        "radios": status_radios(texts.answer),
-        "badges": {level: BADGE.format(level, getattr(texts, level))
-                   for level in ("major", "minor")},
-        "note_max": NOTE_LENGTH, "accept": ACCEPT,
+        "token": generate_csrf(), "dates": Dates(),
+        "note_max": NOTE_LENGTH, "accept": ACCEPT, "no_errors": NO_ERRORS,
         "verdicts_shown": can_see_verdicts(current_user, assessment),
     }
 

@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 from werkzeug.datastructures import FileStorage
 
 from compliance.assessments import bp, queries, services
-from compliance.assessments.checklist import RowState, answers_page
+from compliance.assessments.checklist import FieldErrors, RowState, answers_page
 from compliance.assessments.forms import AnswerForm, IncludeForm
 from compliance.assessments.models import Answer, Assessment
 from compliance.assessments.workflow import locked_text
@@ -55,7 +55,8 @@ def refused_row(assessment_id: int, answer_id: int, message: str, status: int,
         return jsonify(saved=False, message=message, field=field or "form"), status
     db.session.expire_all()
     assessment = queries.get_assessment_or_404(assessment_id, current_user)
-    row = RowState(answer_id, request.form, {field if field in FIELDS else "form": message})
+    row = RowState(answer_id, request.form,
+                   FieldErrors(**{field if field in FIELDS else "form": message}))
     return answers_page(assessment, row=row, status=status)
 
 

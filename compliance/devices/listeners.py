@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import url_for
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, String, cast, or_, select
 
 from compliance import clock
 from compliance.devices import queries
@@ -30,16 +30,27 @@ def about_statements(references: list[str] | None, retention: list[str] | None) 
         STATEMENT in references and any(ref in references for ref in WITH_STATEMENT))
 
 
+def may_be_about_statements() -> ColumnElement[bool]:
+    """What the database can tell of :func:`about_statements` from the stored JSON text:
+    the few requirements it lets through are then read and decided in Python."""
+    return or_(cast(Requirement.retention, String).contains('"statement"'),
+               cast(Requirement.references, String).contains("Annex XIII"))
+
+
 @requirement_facts.connect
 def _register_figures(assessment: Any, *, user: Any, requirement_ids: list[int], review: bool,
                       facts: dict[int, list[Panel]]) -> None:
     if not requirement_ids:
         return
+    # Only the few of the manual version that may be about statements are read (and their
+    # JSON decoded), not the page's 150 requirements.
     rows = db.session.execute(select(Requirement.id, Requirement.references,
                                      Requirement.retention)
-                              .where(Requirement.id.in_(requirement_ids)))
+                              .where(Requirement.manual_version_id
+                                     == assessment.campaign.manual_version_id,
+                                     may_be_about_statements()))
     about = {rid for rid, references, retention in rows
-             if about_statements(references, retention)}
+             if about_statements(references, retention)}  # the page's are picked below
     matching = [rid for rid in requirement_ids if rid in about]  # in the page's order
     if not matching:
         return
@@ -50,7 +61,7 @@ def _register_figures(assessment: Any, *, user: Any, requirement_ids: list[int],
     # The consultant's sample of incomplete statements goes with the first of these
     # requirements only: the same list on every one of them would weigh on the page.
     sample = queries.incomplete_sample(assessment.member_id, today) if review else []
+    first = Panel("devices/_facts.html", {**context, "sample": sample}, slot="facts")
+    rest = Panel("devices/_facts.html", context, slot="facts")  # one HTML for them all
     for index, rid in enumerate(matching):
-        facts[rid].append(Panel("devices/_facts.html",
-                                {**context, "sample": sample if index == 0 else []},
-                                slot="facts"))
+        facts[rid].append(rest if index else first)

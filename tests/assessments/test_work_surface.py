@@ -102,7 +102,7 @@ def test_a_too_long_note_is_refused_at_its_field_with_the_status_kept(app, clien
     assert response.status_code == 400
     row = row_html(text_of(response), "MGT-01")
     assert 'value="partial" checked' in row
-    comment_field = row[row.index('for="c'):]
+    comment_field = row[row.index('name="comment"'):]
     assert "At most 5000 characters." in comment_field[:comment_field.index("</div>")]
     assert 'class="field has-error"' in row
     assert answer(app, assessments, "MGT-01").status is None
@@ -116,7 +116,7 @@ def test_not_applicable_without_a_reason_is_refused_next_to_the_reason(app, clie
         "comment": "kept"}, headers={"Accept-Language": "nl"})
     assert response.status_code == 400
     row = row_html(text_of(response), "ORG-01")
-    reason = row[row.index('for="j'):]
+    reason = row[row.index('name="justification"'):]
     assert "een motivering is verplicht" in reason[:reason.index("</div>")]
     assert 'class="flash flash-error"' not in row  # at the field, not as a banner
     # the in-place script gets the field too, and an error that is not green
