@@ -1,8 +1,10 @@
-"""compliance audit verify [--checkpoint FILE] | checkpoint [--output FILE] [--mail]"""
+"""compliance audit verify [--checkpoint FILE] | checkpoint [--output FILE] [--mail] |
+list [--action PREFIX] [--since DAY] [--limit N]"""
 
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -14,6 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from compliance.audit import (
+    AuditEvent,
     ChainCheck,
     CheckpointError,
     checkpoint,
@@ -24,6 +27,7 @@ from compliance.auth.models import Role, User
 from compliance.db import utcnow
 from compliance.extensions import db
 from compliance.mail import Mailer, MailServerDown, outbox_path
+from compliance.members.models import Member
 
 audit_cli = AppGroup("audit", help="The audit trail.")
 
@@ -65,6 +69,31 @@ def verify(checkpoint_file: Path | None) -> None:
         line += (f"; holds the checkpoint of {recorded['taken_at']} "
                  f"({recorded['events']} events)")
     click.echo(line)
+
+
+@audit_cli.command("list")
+@click.option("--action", help="Only the actions that start with this, e.g. login (logins, "
+              "failed logins, lockouts) or user. (accounts).")
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Only the events of this day (UTC) and after, e.g. 2026-11-01.")
+@click.option("--limit", type=click.IntRange(1, 100_000), default=50, show_default=True,
+              help="At most this many, the newest.")
+def list_command(action: str | None, since: datetime | None, limit: int) -> None:
+    """The newest audit events, newest first, one line each: number, time (UTC), action,
+    who did it, what it concerns, the member, and what it recorded."""
+    query = (select(AuditEvent, Member.code).outerjoin(Member, Member.id == AuditEvent.member_id)
+             .order_by(AuditEvent.id.desc()).limit(limit))
+    if action:
+        query = query.where(AuditEvent.action.startswith(action, autoescape=True))
+    if since:
+        query = query.where(AuditEvent.at >= since)
+    for event, member in db.session.execute(query):
+        what = f"{event.object_type} {event.object_id or ''}".strip() or "—"
+        details = " ".join(f"{name}: {json.dumps(values, ensure_ascii=False)}" for name, values
+                           in (("before", event.before), ("after", event.after)) if values)
+        click.echo("\t".join((str(event.id), f"{event.at:%Y-%m-%d %H:%M:%S}", event.action,
+                              event.actor.email if event.actor else "—", what, member or "—",
+                              details)))
 
 
 @audit_cli.command("checkpoint")

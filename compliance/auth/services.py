@@ -50,21 +50,41 @@ def authenticate(email: str, password: str, *, remote_addr: str) -> User:
     an unknown or switched-off account answers no faster than a wrong password."""
     email = normalize_email(email)
     _serialise_attempts(email)
-    _refuse_if_throttled(email, remote_addr)
+    by_email, by_client = _refuse_if_throttled(email, remote_addr)
     user = db.session.scalar(select(User).where(User.email == email))
     known_hash = user.password_hash if user is not None else _DUMMY_HASH.get()
     matches = verify_password(known_hash, password)
     if user is None or not user.active or not matches:
+        reason = ("unknown account" if user is None else
+                  "switched off" if not user.active else "wrong password")
         security_event("login_failed", user_id=user.id if user is not None else None,
-                       reason="unknown account" if user is None else
-                       "switched off" if not user.active else "wrong password")
+                       reason=reason)
         db.session.add(LoginFailure(email=email, remote_addr=remote_addr))
         db.session.flush()
+        _audit_failure(user, reason, locks_account=by_email + 1 == MAX_FAILURES_PER_EMAIL,
+                       locks_client=by_client + 1 == MAX_FAILURES_PER_CLIENT)
         raise LoginRefused(_l("Wrong e-mail address or password."))
     db.session.execute(delete(LoginFailure).where(LoginFailure.email == email))
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
+    log_event("login", user, actor=user, member_id=user.member_id)
     return user
+
+
+def _audit_failure(user: User | None, reason: str, *, locks_account: bool,
+                   locks_client: bool) -> None:
+    """A failed login in the audit trail (kept: the refusal commits), and the lockout it
+    starts, once; the refused attempts during a lockout are in the security log only.
+    What was typed as the address of an unknown account is not kept for years (it may be
+    a mistyped password); neither is the client's address (the log has it)."""
+    where = {"member_id": user.member_id} if user is not None else {"object_type": "login"}
+    log_event("login.failed", user, after={"reason": reason}, **where)
+    for lock, starts in (("account", locks_account and user is not None),
+                         ("client", locks_client)):
+        if starts:
+            security_event("lockout_started", user_id=user.id if user else None, lock=lock)
+            log_event("login.locked_out", user, after={
+                "lock": lock, "minutes": int(THROTTLE_WINDOW.total_seconds() // 60)}, **where)
 
 
 def _serialise_attempts(email: str) -> None:
@@ -75,7 +95,8 @@ def _serialise_attempts(email: str) -> None:
                            {"key": f"login:{email}"})
 
 
-def _refuse_if_throttled(email: str, remote_addr: str) -> None:
+def _refuse_if_throttled(email: str, remote_addr: str) -> tuple[int, int]:
+    """Raise if the address or the client is locked out; else their recent failures."""
     since = utcnow() - THROTTLE_WINDOW
     recent = select(func.count(), func.min(LoginFailure.at)).where(LoginFailure.at >= since)
     by_email = db.session.execute(recent.where(LoginFailure.email == email)).one()
@@ -86,6 +107,7 @@ def _refuse_if_throttled(email: str, remote_addr: str) -> None:
             security_event("login_locked_out",
                            lock="account" if limit == MAX_FAILURES_PER_EMAIL else "client")
             raise LoginThrottled(retry_minutes(oldest + THROTTLE_WINDOW))
+    return by_email[0], by_client[0]
 
 
 class _DummyHash:
