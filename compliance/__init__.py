@@ -9,7 +9,7 @@ from __future__ import annotations
 import hmac
 import importlib
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,14 +34,16 @@ PROJECT_ROOT = FILES_ROOT  # the older name, used by benches and tests for check
 
 
 def create_app(config: Mapping[str, object] | None = None,
-               environ: Mapping[str, str] | None = None, *, web: bool = True) -> Flask:
+               environ: Mapping[str, str] | None = None, *, web: bool = True,
+               models: Iterable[str] | None = None) -> Flask:
     """Build the application; settings come from ``environ`` (default: the process's).
 
-    ``web=False`` leaves out the pages (blueprints, template helpers), the migrations
-    and the features' signal listeners: the command line builds it for the commands
-    that need none of them (their changes send no signal), which then start in a
-    fraction of the time. Raises ConfigError, whose message is one line naming the
-    setting, when one is wrong.
+    ``web=False`` leaves out the pages (blueprints, template helpers, form protection,
+    logins, compression), the migrations and the features' signal listeners: the command
+    line builds it for the commands that need none of them (their changes send no
+    signal), which then start in a fraction of the time; ``models`` (with ``web=False``)
+    names the only model modules such a command uses. Raises ConfigError, whose message
+    is one line naming the setting, when one is wrong.
     """
     from flask import Flask
 
@@ -89,7 +91,7 @@ def create_app(config: Mapping[str, object] | None = None,
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
-    _init_extensions(app)
+    _init_extensions(app, web=web, models=None if web else models)
     if web:
         _connect_listeners()
         init_migrations(app)
@@ -115,27 +117,38 @@ def init_migrations(app: Flask) -> None:
             compare_type=True)
 
 
-def _init_extensions(app: Flask) -> None:
-    from flask import g
+def _init_extensions(app: Flask, *, web: bool, models: Iterable[str] | None) -> None:
     from sqlalchemy import event
 
-    from compliance import models  # noqa: F401  every model, for Alembic and relationships
-    from compliance.auth.models import User
-    from compliance.extensions import babel, compress, csrf, db, login_manager
+    from compliance.extensions import babel, db
     from compliance.i18n import select_locale
 
+    if models is None:
+        from compliance import models as every_model  # noqa: F401  for Alembic, relationships
+    else:
+        for name in models:
+            importlib.import_module(name)
     db.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            event.listen(db.engine, "connect", _sqlite_pragmas)
+    if web:
+        _init_web_extensions(app)
+
+
+def _init_web_extensions(app: Flask) -> None:
+    from flask import g
+
+    from compliance.auth.models import User
+    from compliance.extensions import compress, csrf, db, login_manager
+
     csrf.init_app(app)
     compress.init_app(app)
-    babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
     login_manager.session_protection = "strong"
-
-    with app.app_context():
-        if db.engine.dialect.name == "sqlite":
-            event.listen(db.engine, "connect", _sqlite_pragmas)
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:

@@ -21,10 +21,10 @@ if TYPE_CHECKING:
     from flask import Flask
 
 
-def build_app(kind: str) -> Flask:
+def build_app(kind: str, models: tuple[str, ...] | None = None) -> Flask:
     from compliance import create_app, init_migrations
 
-    app = create_app(web=kind == "web")
+    app = create_app(web=kind == "web", models=models)
     if kind == "migrations":
         init_migrations(app)
     return app
@@ -46,13 +46,14 @@ class CommandLine(click.Group):
             return load_command(name)
         from flask.cli import ScriptInfo
 
-        ctx.obj = ScriptInfo(create_app=lambda: self._build(spec.app), set_debug_flag=False)
+        ctx.obj = ScriptInfo(create_app=lambda: self._build(spec.app, spec.models),
+                             set_debug_flag=False)
         if spec.target:
             return load_command(name)
         return ctx.obj.load_app().cli.get_command(ctx, name)  # added by a plugin or elsewhere
 
-    def _build(self, kind: str) -> Flask:
-        self.loaded_app = build_app(kind)
+    def _build(self, kind: str, models: tuple[str, ...] | None) -> Flask:
+        self.loaded_app = build_app(kind, models)
         return self.loaded_app
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:

@@ -15,14 +15,24 @@ class Command:
     target: str  # "module:attribute"
     help: str  # shown by `compliance --help`, without importing the module
     app: str = "web"  # "web": the whole app; "light": no pages; "migrations": light + Alembic
+    models: tuple[str, ...] | None = None  # a light app's model modules (None: every one)
+
+
+#: The audit trail's models and those its rows point to (the actor, the member). A light
+#: command that names its models imports only these and its own: the other features'
+#: models are most of what a command takes to start. tests/test_cli.py checks that each
+#: set holds every model its relationships reach.
+AUDIT_MODELS = ("compliance.audit", "compliance.auth.models", "compliance.members.models")
 
 
 COMMANDS: dict[str, Command] = {
     "manual": Command("compliance.manual.cli:manual_cli",
-                      "The quality manual: validate, import and list versions.", "light"),
+                      "The quality manual: validate, import and list versions.", "light",
+                      ("compliance.manual.models", *AUDIT_MODELS)),
     "members": Command("compliance.members.cli:members_cli", "Member workshops."),
     "users": Command("compliance.users.cli:users_cli", "User accounts."),
-    "audit": Command("compliance.audit_cli:audit_cli", "The audit trail.", "light"),
+    "audit": Command("compliance.audit_cli:audit_cli", "The audit trail.", "light",
+                     AUDIT_MODELS),
     "backup": Command("compliance.backup.cli:backup_command",
                       "Back up the database, then the evidence files, into a new folder.",
                       "light"),

@@ -26,7 +26,6 @@ from flask import (
 )
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from flask_wtf.csrf import CSRFError
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -205,6 +204,8 @@ def cookie_refused_over_http() -> bool:
 
 
 def register_error_handlers(app: Flask) -> None:
+    from flask_wtf.csrf import CSRFError  # the pages' only: commands start without it
+
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
         """A form posted over plain HTTP to a site whose cookie is HTTPS-only says so. A

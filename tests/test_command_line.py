@@ -25,7 +25,8 @@ from tests.conftest import make_app
 ROOT = Path(__file__).resolve().parent.parent
 HEAVY = ("flask", "sqlalchemy", "alembic", "reportlab", "icalendar", "compliance.models",
          "compliance.assessments.views", "compliance.reports.common",
-         "compliance.notifications.listeners", "compliance.mail")
+         "compliance.notifications.listeners", "compliance.mail",
+         "email_validator", "compliance.assessments.models")
 SHOW_MODULES = ("import atexit, sys; atexit.register(lambda: print('LOADED', ' '.join("
                 f"m for m in {HEAVY!r} if m in sys.modules))); "
                 "from compliance.cli import main; main()")
@@ -61,7 +62,42 @@ def test_a_command_without_pages_imports_no_page_no_pdf_and_no_alembic(tmp_path)
     result = compliance("manual", "list", COMPLIANCE_INSTANCE=str(tmp_path), DATABASE_URL=url)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("no manual imported yet")
-    assert loaded(result) == {"flask", "sqlalchemy", "compliance.models"}
+    assert loaded(result) == {"flask", "sqlalchemy"}  # not even the other features' models
+
+
+def test_the_commands_with_their_own_models_work_on_them_alone(tmp_path):
+    """manual and audit import only their models (compliance.commands): an import writes
+    audit events, verify and list read them, in processes that never saw the rest."""
+    url = f"sqlite:///{tmp_path / 'compliance.db'}"
+    app = make_app(tmp_path, url)
+    with app.app_context():
+        db.create_all()
+        db.engine.dispose()
+    env = {"COMPLIANCE_INSTANCE": str(tmp_path), "DATABASE_URL": url}
+    imported = compliance("manual", "import", str(ROOT / "tests" / "data" / "manual-min"), **env)
+    assert imported.returncode == 0, imported.stderr
+    assert "compliance.assessments.models" not in loaded(imported)
+    verified = compliance("audit", "verify", **env)
+    assert verified.stdout.startswith("audit chain whole: 1 events"), verified.stderr
+    listed = compliance("audit", "list", **env)
+    assert "\tmanual.imported\t" in listed.stdout
+    assert "compliance.assessments.models" not in loaded(listed) | loaded(verified)
+
+
+def test_a_commands_own_models_hold_every_model_their_relationships_reach(app):
+    """What a light command imports must configure on its own: its models' relationships
+    (and theirs) reach no model left out."""
+    from sqlalchemy.orm import configure_mappers
+
+    configure_mappers()
+    reaches: dict[str, set[str]] = {}
+    for mapper in db.Model.registry.mappers:
+        reaches.setdefault(mapper.class_.__module__, set()).update(
+            r.mapper.class_.__module__ for r in mapper.relationships)
+    for name, spec in COMMANDS.items():
+        if spec.models is not None:
+            reached = set().union(*(reaches.get(m, set()) for m in spec.models))
+            assert reached <= set(spec.models), (name, reached - set(spec.models))
 
 
 def test_the_table_lists_every_command_with_its_own_help(app):
