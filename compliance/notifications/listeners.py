@@ -9,7 +9,7 @@ from sqlalchemy import select
 from compliance.auth.models import Role, User
 from compliance.extensions import db
 from compliance.links import path_for
-from compliance.notifications.services import notify
+from compliance.notifications.services import Param, notify
 from compliance.signals import (
     action_transitioned,
     assessment_transitioned,
@@ -25,9 +25,10 @@ def managers_of(member_id: int) -> list[User]:
         User.active.is_(True)).order_by(User.id)))
 
 
-def _about(assessment: Any, actor: Any, **more: str) -> dict[str, str]:
+def _about(assessment: Any, actor: Any, **more: str) -> dict[str, Param]:
     member = assessment.member
-    return {"member": f"{member.name} ({member.code})", "campaign": assessment.campaign.title,
+    return {"member": f"{member.name} ({member.code})",
+            "campaign": assessment.campaign.title_in,  # in each recipient's language
             "actor": getattr(actor, "name", None) or "—", **more}
 
 

@@ -4,7 +4,7 @@ in the recipient's language, unless they switched that kind off."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from flask_babel import force_locale
@@ -23,8 +23,13 @@ if TYPE_CHECKING:
     from compliance.auth.models import User
 
 
-def notify(kind: str, event_key: str, recipients: Iterable[User], *, params: dict[str, str],
-           path: str, actor: User | None = None) -> int:
+#: A value of the notification's text: the same for everyone, or written in each
+#: recipient's language (a campaign's title: ``campaign.title_in``).
+Param = str | Callable[[str], str]
+
+
+def notify(kind: str, event_key: str, recipients: Iterable[User], *,
+           params: dict[str, Param], path: str, actor: User | None = None) -> int:
     """Tell each recipient (once per ``event_key``) what happened; returns how many were
     told now. The actor is never told of their own doing."""
     people = {u.id: u for u in recipients if u.active and u.id != getattr(actor, "id", None)}
@@ -44,12 +49,14 @@ def notify(kind: str, event_key: str, recipients: Iterable[User], *, params: dic
     return told
 
 
-def _tell(user: User, kind: str, event_key: str, params: dict[str, str], path: str, *,
+def _tell(user: User, kind: str, event_key: str, params: dict[str, Param], path: str, *,
           wants_email: bool) -> None:
     language = user.locale or DEFAULT_LANGUAGE
     words = KINDS[kind]
+    written = {name: value(language) if callable(value) else value
+               for name, value in params.items()}
     with force_locale(language):
-        subject, line = words.subject(params), words.line(params)
+        subject, line = words.subject(written), words.line(written)
     row = SentNotification(event_key=event_key, kind=kind, recipient_id=user.id,
                            wants_email=wants_email)
     db.session.add(row)

@@ -163,3 +163,26 @@ def test_a_mail_server_that_is_down_does_not_undo_the_change(app, people, assess
         assert db.session.get(Assessment, assessments["a"]).state == "submitted"
         row = db.session.scalar(select(SentNotification))
         assert row.wants_email and row.emailed_at is None  # not marked as e-mailed
+
+
+def test_the_campaign_is_named_in_each_recipients_language(app, people, assessments,
+                                                           languages, smtp_server):
+    """The consultant reads Dutch, the manager French: each sees the campaign's title in
+    their language (the title given first where theirs is missing)."""
+    with app.app_context():
+        campaign = db.session.get(Assessment, assessments["a"]).campaign
+        campaign.title_fr, campaign.title_nl = "Autoévaluation 2026", "Zelfevaluatie 2026"
+        db.session.commit()
+    submit(app, people, assessments["a"])
+    [submitted] = to(smtp_server, people["consultant"])
+    assert "Zelfevaluatie 2026" in submitted["Subject"] + text_of(submitted)
+    assert "Autoévaluation 2026" not in text_of(submitted)
+    with app.app_context():
+        return_assessment(db.session.get(Assessment, assessments["a"]), reason="à compléter",
+                          actor=user(people["consultant"]))
+        db.session.commit()
+        manager_id = user(people["manager"]).id
+        notice = db.session.scalar(select(Notice.text).where(Notice.user_id == manager_id))
+    [sent_back] = to(smtp_server, people["manager"])
+    assert "Autoévaluation 2026" in text_of(sent_back) and "Autoévaluation 2026" in notice
+    assert "Zelfevaluatie 2026" not in text_of(sent_back)
