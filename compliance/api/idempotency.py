@@ -2,25 +2,29 @@
 is kept with the key; a retry with the same key and the same content gets that answer
 again (``Idempotent-Replayed: true``) and changes nothing; the same key with other
 content is refused (422). Two requests with the same key at once: the database's unique
-key lets one through; the other is answered like a retry."""
+key lets one through; the other is answered like a retry. Answers are kept for
+``KEPT`` (retries come within minutes): each new one removes its token's older ones."""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from flask import Response, jsonify, request
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from compliance.api.models import IdempotentRequest
 from compliance.api.problems import problem
+from compliance.db import utcnow
 from compliance.extensions import db
 
 HEADER = "Idempotency-Key"
 KEY_LENGTH = 200
+KEPT = timedelta(days=7)
 PARAMETER = {"name": HEADER, "in": "header", "required": False,
              "description": "A unique key per logical request (a UUID): a retry with the same "
                             "key and content changes nothing and gets the first answer again.",
@@ -81,6 +85,9 @@ def once(token_id: int, operation: str, work: Callable[[], tuple[dict[str, Any],
         return _replay(found, print_)
     body, status = work()
     try:
+        db.session.execute(delete(IdempotentRequest).where(
+            IdempotentRequest.token_id == token_id,
+            IdempotentRequest.created_at < utcnow() - KEPT))
         db.session.add(IdempotentRequest(token_id=token_id, key=key, operation=operation,
                                          fingerprint=print_, status=status, body=body))
         db.session.flush()

@@ -92,6 +92,26 @@ def test_a_retry_with_the_same_key_stores_nothing_twice(app, api, token_a, asses
     assert count(app, Evidence) == 1
 
 
+def test_answers_are_kept_a_week_then_the_key_is_free(app, api, token_a, assessments):
+    from compliance.api.idempotency import KEPT
+    from compliance.api.models import IdempotentRequest
+    from compliance.db import utcnow
+
+    assert upload(api, token_a, key="old", requirements=["ORG-01"]).status_code == 201
+    assert upload(api, token_a, key="recent", content=factories.pdf_bytes("b")).status_code \
+        == 201
+    with app.app_context():
+        db.session.execute(IdempotentRequest.__table__.update().where(
+            IdempotentRequest.key == "old").values(created_at=utcnow() - KEPT - KEPT / 7))
+        db.session.commit()
+    assert upload(api, token_a, key="new", content=factories.pdf_bytes("c")).status_code \
+        == 201
+    with app.app_context():
+        assert set(db.session.scalars(select(IdempotentRequest.key))) == {"recent", "new"}
+    replayed = upload(api, token_a, key="recent", content=factories.pdf_bytes("b"))
+    assert replayed.headers["Idempotent-Replayed"] == "true"  # within the week: kept
+
+
 def test_concurrent_retries_store_once(app, database_url, token_a, assessments):
     if not database_url.startswith("postgresql"):
         return  # SQLite serialises writers anyway; the race is PostgreSQL's to show
