@@ -2,6 +2,9 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
+# The suite runs on every core, up to four workers (pytest-xdist); PYTEST_ARGS= runs it
+# in one process (for a debugger, or -x).
+PYTEST_ARGS ?= -n auto --maxprocesses 4
 PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 export COMPLIANCE_ENV ?= development
 

@@ -14,6 +14,7 @@ from sqlalchemy import text
 from compliance import create_app
 from compliance.extensions import db as _db
 from tests import factories
+from tests.databases import worker_database
 
 DATA = Path(__file__).parent / "data"
 # Property tests check what is generated, not how fast: a busy machine must not fail them.
@@ -38,8 +39,14 @@ def make_app(instance: Path, database_url: str, **config):
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
-    return os.environ.get("TEST_DATABASE_URL") or \
-        f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    """SQLite in a file of this session's, or TEST_DATABASE_URL; with pytest-xdist, each
+    worker on PostgreSQL gets a database of its own next to it (test_gw0, test_gw1...),
+    made the first time."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    return worker_database(url, worker) if worker and url.startswith("postgresql") else url
 
 
 @pytest.fixture(scope="session")
