@@ -25,7 +25,7 @@ def test_demo_is_idempotent_and_prints_the_accounts(app, runner, client, monkeyp
         assert email in first.output
     loaded = counts(app)
     # manual 2026.1 and 2026.2 beside each other
-    assert loaded[0] == 2 and loaded[1] >= 80 and loaded[2] == 2 and loaded[3] >= 6
+    assert loaded[0] == 2 and loaded[1] >= 80 and loaded[2] == 3 and loaded[3] >= 7
     second = runner.invoke(args=["demo"])
     assert "already loaded; nothing changed" in second.output
     assert counts(app) == loaded
@@ -37,12 +37,14 @@ def test_demo_members_have_different_profiles_and_a_shared_consultant(app, runne
     runner.invoke(args=["demo"])
     with app.app_context():
         from compliance.extensions import db
-        a, b = db.session.scalars(select(Member).order_by(Member.code)).all()
-        assert (a.code, b.code) == ("DEMO-A", "DEMO-B")
-        assert set(a.activities) != set(b.activities)
+        a, b, c = db.session.scalars(select(Member).order_by(Member.code)).all()
+        assert (a.code, b.code, c.code) == ("DEMO-A", "DEMO-B", "DEMO-C")
+        assert len({frozenset(m.activities) for m in (a, b, c)}) == 3
+        assert len({m.region for m in (a, b, c)}) == 3
         consultant = db.session.scalar(
             select(User).where(User.email == "consultant@demo.example"))
-        assert [m.code for m in consultant.assigned_members] == ["DEMO-A", "DEMO-B"]
+        assert sorted(m.code for m in consultant.assigned_members) == [
+            "DEMO-A", "DEMO-B", "DEMO-C"]
         roles = {u.role for u in a.users}
         assert roles == {"member_manager", "member_contributor"}
 
@@ -100,9 +102,40 @@ def test_demo_tells_a_believable_history(app, runner, monkeypatch):
             CorrectiveAction.status.in_(UNFINISHED),
             CorrectiveAction.due_date < clock.today())).all()
         earlier = [x for x in overdue if x.assessment.campaign.title == EARLIER_TITLE]
-        assert {x.member.code for x in earlier} == {"DEMO-A", "DEMO-B"}
+        assert {x.member.code for x in earlier} == {"DEMO-A", "DEMO-B"}  # before DEMO-C
         assert all((clock.today() - x.due_date).days > 200 for x in earlier)
         times = db.session.scalars(select(AuditEvent.at).order_by(AuditEvent.id)).all()
         assert times == sorted(times) and times[0].date() < clock.today()
         assert verify_chain().ok
         assert db.session.scalar(select(func.count()).select_from(RequirementVerdict)) > 300
+
+
+def test_the_demo_consultant_has_a_pre_audit_to_do(app, runner, client, monkeypatch):
+    """DEMO-C joined this year, answered with evidence and submitted last week: the
+    consultant's start page leads to its review, which is open for verdicts."""
+    from compliance import clock
+    from compliance.assessments.models import Assessment
+    from compliance.extensions import db
+
+    monkeypatch.setenv("DEMO_PASSWORD", "demo password 123")
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    with app.app_context():
+        waiting = [a for a in db.session.scalars(select(Assessment))
+                   if a.member.code == "DEMO-C"]
+        assert [(a.campaign.title, a.state) for a in waiting] == [
+            ("Self-assessment 2026", "submitted")]
+        (assessment,) = waiting
+        assert assessment.submitted_at.date() < clock.today()
+        assert all(x.status for x in assessment.answers if x.included)
+        assert any(x.evidence_links for x in assessment.answers if x.included)
+        member_since = assessment.member.created_at
+    assert login(client, "consultant@demo.example", "demo password 123").status_code == 302
+    home = client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    row = home[home.index(f'href="/assessments/{assessment.id}"'):]
+    assert "Submitted" in row[:row.index("</tr>")]
+    overview = client.get(f"/assessments/{assessment.id}").get_data(as_text=True)
+    assert f'href="/reviews/{assessment.id}"' in overview
+    review = client.get(f"/reviews/{assessment.id}").get_data(as_text=True)
+    assert review.count("type=radio") > 100  # verdicts to give, none given yet
+    assert "checked" not in review.split('class=verdicts')[1][:2000]
+    assert member_since.date() < assessment.campaign.created_at.date()

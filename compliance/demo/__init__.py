@@ -26,6 +26,7 @@ from compliance.demo.story import (
     CAMPAIGN_TITLE,
     EARLIER_TITLE,
     HISTORY_DAYS,
+    JOINED,
     days_ago,
     earlier_campaign,
     this_campaign,
@@ -40,7 +41,7 @@ from compliance.manual.services import import_manuals
 from compliance.members.enterprise_number import make_enterprise_number
 from compliance.members.models import Member
 from compliance.members.queries import member_by_code
-from compliance.members.services import create_member
+from compliance.members.services import assign_consultants, create_member
 from compliance.users.services import create_user
 
 MANUAL_PATH = FILES_ROOT / "checklists" / "mdr-cmd"
@@ -71,6 +72,8 @@ MEMBERS = (
                ("orthoses", "insoles", "footwear", "cad_cam", "employees")),
     DemoMember("DEMO-B", "Atelier Orthopédique Démo Namur", "07123456", "wallonia",
                ("prostheses", "orthoses", "compression", "distributor")),
+    DemoMember("DEMO-C", "Atelier Démo Bruxelles — sièges et compression", "02345678",
+               "brussels", ("seating", "compression", "orthoses")),
 )
 USERS = (
     DemoUser("manager.a@demo.example", "An Peeters", Role.MEMBER_MANAGER, "DEMO-A", "nl"),
@@ -78,8 +81,9 @@ USERS = (
     DemoUser("manager.b@demo.example", "Claire Dubois", Role.MEMBER_MANAGER, "DEMO-B", "fr"),
     DemoUser("contributor.b@demo.example", "David Lambert", Role.MEMBER_CONTRIBUTOR, "DEMO-B",
              "fr"),
+    DemoUser("manager.c@demo.example", "Hélène Martin", Role.MEMBER_MANAGER, "DEMO-C", "fr"),
     DemoUser("consultant@demo.example", "Eva Janssens", Role.CONSULTANT,
-             assigned=("DEMO-A", "DEMO-B")),
+             assigned=("DEMO-A", "DEMO-B", "DEMO-C")),
     DemoUser("staff@demo.example", "Frank Maes", Role.STAFF),
     DemoUser("admin@demo.example", "Greta Willems", Role.ADMIN, locale="en"),
 )
@@ -107,34 +111,58 @@ def load_demo(password: str, manual_path: Path = MANUAL_PATH) -> list[str]:
     created: list[str] = []
     with days_ago(HISTORY_DAYS):
         versions = _import_manual_versions(manual_path, created)
-        created += _members_and_users(password)
+        created += _members_and_users(password, HISTORY_DAYS)
     if db.session.scalar(select(Campaign.id).where(Campaign.title == CAMPAIGN_TITLE)) is None:
         earlier_campaign(versions[0])  # first: the later assessments carry over, not these
+        for days in sorted(set(JOINED.values()), reverse=True):  # in this year's campaign
+            with days_ago(days):
+                created += _members_and_users(password, days)
         this_campaign(versions[0])
         created += [f"campaign {EARLIER_TITLE}", f"campaign {CAMPAIGN_TITLE}"]
         for spec in MEMBERS:  # six months of deliveries sent by the practice program
             add_demo_statements(member_by_code(spec.code), clock.today())
         created.append("device statements")
+    for days in sorted(set(JOINED.values()), reverse=True):  # a demo loaded before them
+        created += _members_and_users(password, days)
     created += demo_new_version(versions[-1])
     return created
 
 
-def _members_and_users(password: str) -> list[str]:
+def _members_and_users(password: str, joined: int) -> list[str]:
+    """The members that joined ``joined`` days ago, their people, and (at the start) the
+    association's own; a consultant is assigned to a member when it joins."""
     created = []
+    arriving = {spec.code for spec in MEMBERS if JOINED.get(spec.code, HISTORY_DAYS) == joined}
     for spec in MEMBERS:
-        if member_by_code(spec.code) is None:
+        if spec.code in arriving and member_by_code(spec.code) is None:
             create_member(code=spec.code, name=spec.name,
                           enterprise_number=make_enterprise_number(spec.first_eight),
                           region=spec.region, activities=list(spec.activities))
             created.append(f"member {spec.code}")
     for spec in USERS:
+        if spec.member and spec.member not in arriving:
+            continue
+        if not spec.member and joined != HISTORY_DAYS:
+            _assign_on_arrival(spec, arriving)
+            continue
         if db.session.scalar(select(User.id).where(User.email == spec.email)) is None:
             create_user(email=spec.email, name=spec.name, role=spec.role,
                         member=member_by_code(spec.member) if spec.member else None,
                         password=password, locale=spec.locale,
-                        assigned_members=[member_by_code(code) for code in spec.assigned])
+                        assigned_members=[member_by_code(code) for code in spec.assigned
+                                          if code in arriving])
             created.append(f"user {spec.email}")
     return created
+
+
+def _assign_on_arrival(spec: DemoUser, arriving: set[str]) -> None:
+    consultant = db.session.scalar(select(User).where(User.email == spec.email))
+    for code in set(spec.assigned) & arriving:
+        member = member_by_code(code)
+        if consultant is not None and member is not None and \
+                consultant not in member.consultants:
+            assign_consultants(member, [*member.consultants, consultant],
+                               actor=user("staff@demo.example"))
 
 
 def _import_manual_versions(manual_path: Path, created: list[str]) -> list[ManualVersion]:

@@ -11,6 +11,18 @@ from __future__ import annotations
 
 Finding = tuple[str, str, str]  # (member's status, verdict, finding)
 
+#: DEMO-C, Self-assessment 2026: submitted, not reviewed yet. Only the member's own
+#: answers count (the pre-audit is the demo consultant's to do); the second and third
+#: parts say what a consultant would likely find.
+DEMO_C_2026: dict[str, Finding] = {
+    "QMS-05": ("partial", "minor_nc", "Procédures sans date de révision."),
+    "MGT-02": ("not_compliant", "major_nc", "Pas de programme d'audit interne."),
+    "INF-08": ("partial", "minor_nc", "Plan de nettoyage non signé."),
+    "PUR-05": ("partial", "major_nc", "Certificats matière manquants pour deux mousses."),
+    "PMS-06": ("compliant", "minor_nc", "Registre des plaintes sans analyse des causes."),
+    "TRC-05": ("partial", "major_nc", "Traçabilité aval incomplète pour les coussins."),
+}
+
 #: DEMO-B, Self-assessment 2026 (in French: the workshop works in French)
 DEMO_B_2026: dict[str, Finding] = {
     "MGT-01": ("partial", "major_nc",

@@ -2,7 +2,8 @@
 runs at its moment (``clock.at``), so every timestamp, audit event and due date falls
 where it would have — a campaign a year ago, pre-audited, with actions some members
 never finished (now overdue), then this year's campaign: DEMO-B answers, submits, is
-reviewed, then signed; DEMO-A is halfway.
+reviewed, then signed; DEMO-A is halfway; DEMO-C, which joined the association since,
+submitted last week and waits for the consultant's pre-audit.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from compliance.demo.findings import (
     DEMO_A_2025,
     DEMO_B_2025,
     DEMO_B_2026,
+    DEMO_C_2026,
     NOT_APPLICABLE_REASONS,
     Finding,
 )
@@ -46,8 +48,10 @@ EARLIER_TITLES = {"fr": "Auto-évaluation 2025", "nl": "Zelfevaluatie 2025",
                   "en": EARLIER_TITLE}
 HISTORY_DAYS = 440  # the association, its members and users are set up then
 CONSULTANT, STAFF = "consultant@demo.example", "staff@demo.example"
-MANAGERS = {"DEMO-A": "manager.a@demo.example", "DEMO-B": "manager.b@demo.example"}
-LANGUAGES = {"DEMO-A": "nl", "DEMO-B": "fr"}
+MANAGERS = {"DEMO-A": "manager.a@demo.example", "DEMO-B": "manager.b@demo.example",
+            "DEMO-C": "manager.c@demo.example"}
+LANGUAGES = {"DEMO-A": "nl", "DEMO-B": "fr", "DEMO-C": "fr"}
+JOINED = {"DEMO-C": 200}  # days ago; the others are there from the start (HISTORY_DAYS)
 
 
 def user(email: str) -> User:
@@ -114,8 +118,9 @@ THIS_YEAR_ACTIONS = {
 
 def this_campaign(version: ManualVersion) -> None:
     """The open campaign: DEMO-B answered with evidence, submitted, was reviewed and
-    signed 40 days ago (actions in several states); DEMO-A is about half answered.
-    Each step after the one before: the audit trail reads in order of time."""
+    signed 40 days ago (actions in several states); DEMO-A is about half answered;
+    DEMO-C answered with evidence and submitted 6 days ago: the consultant's pre-audit
+    to do. Each step after the one before: the audit trail reads in order of time."""
     with days_ago(70):
         campaign = create_campaign(
             title=CAMPAIGN_TITLE, titles=CAMPAIGN_TITLES, manual_version=version,
@@ -132,6 +137,12 @@ def this_campaign(version: ManualVersion) -> None:
         answer_half(by_member["DEMO-A"], manager_a)
     review(by_member["DEMO-B"], DEMO_B_2026, 45, 40)
     follow_up([by_member["DEMO-B"]], THIS_YEAR_ACTIONS)
+    if "DEMO-C" in by_member:
+        manager_c = user(MANAGERS["DEMO-C"])
+        with days_ago(10, 9):  # after DEMO-B's last step: the trail reads in order
+            answer_all(by_member["DEMO-C"], manager_c, DEMO_C_2026, evidence=10)
+        with days_ago(6, 16):
+            submit_assessment(by_member["DEMO-C"], actor=manager_c)
     for key, months_ago in (("MGT-01", 11), ("MGT-02", 13), ("INF-04", 6), ("BEL-03", 12)):
         record_duty(by_member["DEMO-A"].member, key,
                     clock.today() - relativedelta(months=months_ago), actor=manager_a,
