@@ -133,11 +133,14 @@ def test_the_demo_consultant_has_a_pre_audit_to_do(app, runner, client, monkeypa
         assert any(x.evidence_links for x in assessment.answers if x.included)
         member_since = assessment.member.created_at
     assert login(client, "consultant@demo.example", "demo password 123").status_code == 302
-    home = client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
-    row = home[home.index(f'href="/assessments/{assessment.id}"'):]
-    assert "Submitted" in row[:row.index("</tr>")]
-    overview = client.get(f"/assessments/{assessment.id}").get_data(as_text=True)
-    assert f'href="/reviews/{assessment.id}"' in overview
+    home = client.get("/", headers={"Accept-Language": "nl"}).get_data(as_text=True)
+    waiting = home[home.index('class="card to-review"'):]
+    waiting = waiting[:waiting.index("</section>")]
+    assert "1 zelfevaluatie wacht op een pre-audit" in waiting
+    assert "DEMO-C" in waiting and "DEMO-A" not in waiting and "DEMO-B" not in waiting
+    assert f'href="/reviews/{assessment.id}"' in waiting
+    table = home[home.index("<tbody>"):]
+    assert table.index(f'href="/assessments/{assessment.id}"') < table.index("</tr>")  # first
     review = client.get(f"/reviews/{assessment.id}").get_data(as_text=True)
     assert review.count("type=radio") > 100  # verdicts to give, none given yet
     assert "checked" not in review.split('class=verdicts')[1][:2000]

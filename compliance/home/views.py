@@ -9,10 +9,12 @@ from compliance.assessments.queries import (
     total_progress,
     visible_assessments,
 )
+from compliance.assessments.workflow import ASSESSMENT_FLOW
 from compliance.dashboard.member import member_dashboard
 from compliance.home import bp
 from compliance.manual.queries import latest_version
 from compliance.panels import collect
+from compliance.permissions import is_reviewer_of
 from compliance.signals import home_panels
 
 HOME_ASSESSMENTS = 8
@@ -26,11 +28,17 @@ def index():
         assessments = visible_assessments(current_user)
         return render_template("dashboard/member.html", manual=latest_version(), panels=panels,
                                **member_dashboard(current_user, assessments, clock.today()))
-    assessments = visible_assessments(current_user)[:HOME_ASSESSMENTS]
+    everything = visible_assessments(current_user)
+    # What waits for this person's pre-audit comes first, whatever its campaign.
+    to_review = [a for a in everything if ASSESSMENT_FLOW.is_in(a, "reviewable")
+                 and is_reviewer_of(current_user, a.member)]
+    assessments = (to_review + [a for a in everything if a not in to_review])[
+        :HOME_ASSESSMENTS]
     progress = progress_by_chapter([a.id for a in assessments])
     totals = {a.id: total_progress(progress, a.id) for a in assessments}
     return render_template("home/index.html", manual=latest_version(), user=current_user,
-                           assessments=assessments, totals=totals, panels=panels)
+                           assessments=assessments, totals=totals, panels=panels,
+                           to_review=to_review)
 
 
 @bp.route("/healthz")
