@@ -47,6 +47,8 @@ from compliance.users.services import create_user
 
 MANUAL_PATH = FILES_ROOT / "checklists" / "mdr-cmd"
 NEW_VERSION_TITLE = "Self-assessment 2026 — manual 2026.2"
+NEW_VERSION_TITLES = {"fr": "Auto-évaluation 2026 — manuel 2026.2",
+                      "nl": "Zelfevaluatie 2026 — handboek 2026.2", "en": NEW_VERSION_TITLE}
 
 
 @dataclass(frozen=True)
@@ -186,7 +188,7 @@ def demo_new_version(version: ManualVersion) -> list[str]:
                                                            == version.id)):
         return []
     member = member_by_code("DEMO-A")
-    create_campaign(title=NEW_VERSION_TITLE, manual_version=version,
+    create_campaign(title=NEW_VERSION_TITLE, titles=NEW_VERSION_TITLES, manual_version=version,
                     due_date=clock.today() + timedelta(days=90), mode="members",
                     values=[str(member.id)], carry_over=True,
                     actor=user("staff@demo.example"))
