@@ -32,13 +32,15 @@ def index():
     # What waits for this person's pre-audit comes first, whatever its campaign.
     to_review = [a for a in everything if ASSESSMENT_FLOW.is_in(a, "reviewable")
                  and is_reviewer_of(current_user, a.member)]
-    assessments = (to_review + [a for a in everything if a not in to_review])[
+    first = {a.id for a in to_review}
+    assessments = (to_review + [a for a in everything if a.id not in first])[
         :HOME_ASSESSMENTS]
     progress = progress_by_chapter([a.id for a in assessments])
     totals = {a.id: total_progress(progress, a.id) for a in assessments}
     return render_template("home/index.html", manual=latest_version(), user=current_user,
                            assessments=assessments, totals=totals, panels=panels,
-                           to_review=to_review)
+                           to_review=to_review[:HOME_ASSESSMENTS],
+                           waiting=len(to_review))
 
 
 @bp.route("/healthz")
