@@ -57,3 +57,18 @@ def pytest_runtest_makereport(item, call):
     report = yield
     setattr(item, f"rep_{report.when}", report)
     return report
+
+
+def page_widths(page, base: str, urls: list[str], width: int) -> tuple[list[str], list[str]]:  # noqa: ANN001
+    """Open each address in turn: those the person may see (an HTML page answered 200),
+    and those of them wider than ``width`` (with their width)."""
+    seen, too_wide = [], []
+    for url in urls:
+        response = page.goto(f"{base}{url}")
+        if response.status != 200 or "text/html" not in response.headers["content-type"]:
+            continue  # not this person's page
+        seen.append(url)
+        shown = page.evaluate("document.documentElement.scrollWidth")
+        if shown > width:
+            too_wide.append(f"{url}: {shown} px")
+    return seen, too_wide

@@ -19,6 +19,7 @@ from compliance.extensions import db
 from compliance.requests_.models import MemberRequest
 from compliance.requests_.services import ask
 from tests import factories
+from tests.e2e.conftest import page_widths
 from tests.e2e.test_narrow_screens import pages  # noqa: F401  (the fixture)
 from tests.reviews.review_world import PASSWORD, demo_b_submitted, user
 
@@ -165,17 +166,9 @@ def test_every_page_a_consultant_sees_fits_the_window(app, live_server, browser,
                      url_for("reviews.review", assessment_id=submitted, chapter="ORG"),
                      url_for("requests_.ask", answer_id=answer.id),
                      url_for("requests_.show", request_id=request.id)]
-    seen, too_wide = [], []
     with browser_of(browser, live_server, CONSULTANT, viewport=viewport,
                     locale="fr-BE") as page:
-        for url in [*pages, *extra]:
-            response = page.goto(f"{live_server}{url}")
-            if response.status != 200 or "text/html" not in response.headers["content-type"]:
-                continue  # not a consultant's page
-            seen.append(url)
-            width = page.evaluate("document.documentElement.scrollWidth")
-            if width > viewport["width"]:
-                too_wide.append(f"{url}: {width} px")
+        seen, too_wide = page_widths(page, live_server, [*pages, *extra], viewport["width"])
     assert set(extra) <= set(seen) and len(seen) >= 15, seen
     assert not too_wide, f"wider than {viewport['width']} px: {too_wide}"
 

@@ -15,6 +15,7 @@ from compliance.campaigns.models import Campaign
 from compliance.devices.demo import add_demo_statements
 from compliance.manual.models import Chapter
 from compliance.members.models import Member
+from tests.e2e.conftest import page_widths
 from tests.e2e.demo_world import PASSWORD, demo_one_year_on
 
 PHONE = {"width": 390, "height": 844}
@@ -72,15 +73,7 @@ def test_every_page_fits_a_390_px_phone(app, live_server, browser, pages, role):
     page.fill("input[name=email]", ROLES[role])
     page.fill("input[name=password]", PASSWORD)
     page.locator("main form[action='/login'] button[type=submit]").click()
-    seen, too_wide = [], []
-    for url in pages:
-        response = page.goto(f"{live_server}{url}")
-        if response.status != 200 or "text/html" not in response.headers["content-type"]:
-            continue  # not this role's page
-        seen.append(url)
-        width = page.evaluate("document.documentElement.scrollWidth")
-        if width > PHONE["width"]:
-            too_wide.append(f"{url}: {width} px")
+    seen, too_wide = page_widths(page, live_server, pages, PHONE["width"])
     assert len(seen) >= 12, seen
     assert not too_wide, f"wider than the phone for the {role}: {too_wide}"
     context.close()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.e2e.conftest import page_widths
 from tests.e2e.demo_world import PASSWORD
 from tests.e2e.test_narrow_screens import pages  # noqa: F401  every page, the demo's objects
 from tests.factories import PASSWORD as TEST_PASSWORD
@@ -64,15 +65,9 @@ def test_every_page_staff_see_fits_1280_and_390_px(app, live_server, browser,
     for viewport in WIDTHS:
         context, page = sign_in(browser, live_server, "staff@demo.example", PASSWORD,
                                 "fr-BE", viewport)
-        seen, too_wide = [], []
-        for url in pages + ["/dashboard/sector?names=1", "/campaigns/new"]:
-            response = page.goto(f"{live_server}{url}")
-            if response.status != 200 or "text/html" not in response.headers["content-type"]:
-                continue  # not a staff page
-            seen.append(url)
-            width = page.evaluate("document.documentElement.scrollWidth")
-            if width > viewport["width"]:
-                too_wide.append(f"{url}: {width} px")
+        seen, too_wide = page_widths(page, live_server,
+                                     pages + ["/dashboard/sector?names=1", "/campaigns/new"],
+                                     viewport["width"])
         assert len(seen) >= 15, seen
         assert "/dashboard/sector" in seen
         assert not too_wide, f"wider than {viewport['width']} px: {too_wide}"
